@@ -1,0 +1,74 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Layers point one way: C bindings → typed clients → pure domain → store and workers → HTTP → CLI.
+let package = Package(
+    name: "suban",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "suban", targets: ["suban"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CHiredis", path: "Sources/CHiredis"),
+        .systemLibrary(name: "CLibpq", path: "Sources/CLibpq"),
+        .target(
+            name: "BlockingIO",
+            dependencies: [.product(name: "NIOPosix", package: "swift-nio")]
+        ),
+        .target(
+            name: "Redis",
+            dependencies: ["CHiredis", "BlockingIO", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "Postgres",
+            dependencies: ["CLibpq", "BlockingIO", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(name: "SubanCore"),
+        .target(
+            name: "SubanStore",
+            dependencies: ["SubanCore", "Postgres", "Redis", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "SubanWorkers",
+            dependencies: [
+                "SubanCore", "SubanStore", "Redis", "Postgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "SubanAPI",
+            dependencies: [
+                "SubanCore", "SubanStore", "SubanWorkers",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "suban",
+            dependencies: [
+                "SubanAPI", "SubanWorkers", "SubanStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        .testTarget(name: "SubanCoreTests", dependencies: ["SubanCore"]),
+        .testTarget(name: "RedisTests", dependencies: ["Redis", "CHiredis"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "SubanAPI", "SubanWorkers", "SubanStore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,149 @@
+import Foundation
+
+/// A Swift value sent as a text-format statement parameter.
+public protocol PostgresEncodable: Sendable {
+    var postgresText: String { get }
+}
+
+/// A Swift value read from a text-format result column.
+public protocol PostgresDecodable {
+    init(postgresText text: String) throws(PostgresError)
+}
+
+extension String: PostgresEncodable, PostgresDecodable {
+    public var postgresText: String { self }
+    public init(postgresText text: String) { self = text }
+}
+
+extension Int: PostgresEncodable, PostgresDecodable {
+    public var postgresText: String { String(self) }
+    public init(postgresText text: String) throws(PostgresError) {
+        guard let value = Int(text) else { throw .decoding(text, as: "Int") }
+        self = value
+    }
+}
+
+extension Int64: PostgresEncodable, PostgresDecodable {
+    public var postgresText: String { String(self) }
+    public init(postgresText text: String) throws(PostgresError) {
+        guard let value = Int64(text) else { throw .decoding(text, as: "Int64") }
+        self = value
+    }
+}
+
+extension Double: PostgresEncodable, PostgresDecodable {
+    public var postgresText: String { String(self) }
+    public init(postgresText text: String) throws(PostgresError) {
+        guard let value = Double(text) else { throw .decoding(text, as: "Double") }
+        self = value
+    }
+}
+
+extension Bool: PostgresEncodable, PostgresDecodable {
+    public var postgresText: String { self ? "t" : "f" }
+    public init(postgresText text: String) throws(PostgresError) {
+        switch text {
+        case "t", "true": self = true
+        case "f", "false": self = false
+        default: throw .decoding(text, as: "Bool")
+        }
+    }
+}
+
+extension UUID: PostgresEncodable, PostgresDecodable {
+    public var postgresText: String { uuidString.lowercased() }
+    public init(postgresText text: String) throws(PostgresError) {
+        guard let value = UUID(uuidString: text) else { throw .decoding(text, as: "UUID") }
+        self = value
+    }
+}
+
+extension Date: PostgresEncodable, PostgresDecodable {
+    /// Sent as epoch-based ISO 8601 in UTC with microseconds, which `timestamptz` parses exactly.
+    public var postgresText: String { PostgresTimestamp.format(self) }
+    public init(postgresText text: String) throws(PostgresError) {
+        guard let date = PostgresTimestamp.parse(text) else { throw .decoding(text, as: "Date") }
+        self = date
+    }
+}
+
+extension PostgresError {
+    static func decoding(_ text: String, as type: String) -> PostgresError {
+        PostgresError(kind: .decoding, message: "cannot decode \(type) from '\(text.prefix(64))'")
+    }
+}
+
+/// `timestamptz` in its text form, `2026-11-23 07:34:24.123456+00` (the session runs in UTC).
+enum PostgresTimestamp {
+    static func format(_ date: Date) -> String {
+        let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+        let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
+        let fraction = micros - seconds * 1_000_000
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        let (y, m, d) = civil(fromDays: days)
+        return String(format: "%04lld-%02lld-%02lld %02lld:%02lld:%02lld.%06lld+00",
+                      y, m, d, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60, fraction)
+    }
+
+    static func parse(_ text: String) -> Date? {
+        let bytes = Array(text.utf8)
+        func number(_ range: Range<Int>) -> Int64? {
+            guard range.upperBound <= bytes.count else { return nil }
+            var value: Int64 = 0
+            for byte in bytes[range] {
+                guard (48...57).contains(byte) else { return nil }
+                value = value * 10 + Int64(byte - 48)
+            }
+            return value
+        }
+        guard bytes.count >= 19, let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19)
+        else { return nil }
+        var index = 19
+        var micros: Int64 = 0
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            var digits = 0
+            while index < bytes.count, (48...57).contains(bytes[index]) {
+                if digits < 6 { micros = micros * 10 + Int64(bytes[index] - 48) }
+                digits += 1
+                index += 1
+            }
+            if digits < 6 { for _ in digits..<6 { micros *= 10 } }
+        }
+        var offsetSeconds: Int64 = 0
+        if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+            let sign: Int64 = bytes[index] == UInt8(ascii: "-") ? -1 : 1
+            guard let hours = number(index + 1..<index + 3) else { return nil }
+            var minutes: Int64 = 0
+            if index + 6 <= bytes.count, bytes[index + 3] == UInt8(ascii: ":") { minutes = number(index + 4..<index + 6) ?? 0 }
+            offsetSeconds = sign * (hours * 3600 + minutes * 60)
+        }
+        let days = daysFromCivil(year, month, day)
+        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
+        return Date(timeIntervalSince1970: Double(seconds) + Double(micros) / 1_000_000)
+    }
+
+    /// Howard Hinnant's days-from-civil: proleptic Gregorian, no Calendar allocation on the hot path.
+    static func daysFromCivil(_ year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}

@@ -1,0 +1,77 @@
+/// Where an appeal came in. The 23 channels the city kept after merging 537
+/// collapse to these kinds for routing and reporting.
+public enum Channel: String, Sendable, Codable, CaseIterable {
+    case hotline            // 12345 and the former hotlines merged into it
+    case miniProgram = "mini-program"
+    case app                // i深圳
+    case web
+    case mailbox            // 政府信箱
+    case enterprise         // 企事速办
+}
+
+/// The citizen's own label for the appeal; it sets the statutory time limit.
+public enum AppealType: String, Sendable, Codable, CaseIterable {
+    case consultation, help, suggestion, complaint, report
+}
+
+public enum MediaType: String, Sendable, Codable, CaseIterable {
+    case picture, voice, video
+}
+
+public struct Coordinates: Sendable, Hashable, Codable {
+    public var latitude: Double
+    public var longitude: Double
+}
+
+public struct Location: Sendable, Hashable, Codable {
+    public var districtCode: String?
+    public var streetCode: String?
+    public var community: String?
+    public var address: String?
+    public var coordinates: Coordinates?
+
+    public init(districtCode: String? = nil, streetCode: String? = nil, community: String? = nil, address: String? = nil, coordinates: Coordinates? = nil) {
+        self.districtCode = districtCode
+        self.streetCode = streetCode
+        self.community = community
+        self.address = address
+        self.coordinates = coordinates
+    }
+}
+
+public struct Contact: Sendable, Hashable, Codable {
+    /// Mainland mobile or landline digits; nil for an anonymous appeal that left none.
+    public var phone: String?
+    /// Units never see the real number of an anonymous citizen.
+    public var anonymous: Bool
+}
+
+public struct Attachment: Sendable, Hashable, Codable {
+    public var url: String
+    public var media: MediaType
+}
+
+/// A validated appeal, as intake accepts it.
+public struct Appeal: Sendable, Hashable, Codable {
+    public var channel: Channel
+    /// The channel's own id for this appeal: the idempotency key together with `channel`.
+    public var channelRef: String
+    public var type: AppealType
+    public var urgent: Bool
+    public var text: String
+    public var location: Location
+    public var contact: Contact
+    public var attachments: [Attachment]
+
+    public init(channel: Channel, channelRef: String, type: AppealType, urgent: Bool, text: String,
+                location: Location, contact: Contact, attachments: [Attachment]) {
+        self.channel = channel
+        self.channelRef = channelRef
+        self.type = type
+        self.urgent = urgent
+        self.text = text
+        self.location = location
+        self.contact = contact
+        self.attachments = attachments
+    }
+}

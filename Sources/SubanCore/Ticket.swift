@@ -1,0 +1,58 @@
+import Foundation
+
+/// Where a ticket is in its life. Later stages (accepted, replied, callback,
+/// rated, closed) join as the lifecycle grows; names are stored as text.
+public enum TicketStatus: String, Sendable, Codable, CaseIterable {
+    /// Stored by intake, waiting for dispatch.
+    case received
+    /// Dispatch could not decide; a human dispatcher must.
+    case triage
+    /// On the queue of every unit it was assigned to.
+    case dispatched
+}
+
+/// What happened to a ticket, one row of its timeline and one entry on the events stream.
+public enum TicketEventKind: String, Sendable, Codable, CaseIterable {
+    case received
+    case triaged
+    case dispatched
+    case assigned
+}
+
+/// The statutory clock (seed 003): one place holds the limits, everyone else asks.
+public enum SLAPolicy {
+    /// Urgent appeals are dispatched within 30 minutes, others within 2 hours.
+    public static func dispatchDeadline(receivedAt: Date, urgent: Bool) -> Date {
+        receivedAt.addingTimeInterval(urgent ? 30 * 60 : 2 * 3600)
+    }
+
+    /// Urgent appeals: the handling unit must intervene within 24 hours.
+    public static let urgentInterventionLimit: TimeInterval = 24 * 3600
+}
+
+/// The citizen's key to their ticket: 128 random bits in Crockford base32, 26 characters.
+public enum TrackingCode {
+    static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
+
+    public static func generate<G: RandomNumberGenerator>(using generator: inout G) -> String {
+        var bits = (UInt64.random(in: .min ... .max, using: &generator), UInt64.random(in: .min ... .max, using: &generator))
+        var characters: [UInt8] = []
+        characters.reserveCapacity(26)
+        for _ in 0..<26 {
+            characters.append(alphabet[Int(bits.1 & 31)])
+            bits.1 = (bits.1 >> 5) | (bits.0 << 59)
+            bits.0 >>= 5
+        }
+        return String(decoding: characters, as: UTF8.self)
+    }
+
+    public static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return generate(using: &generator)
+    }
+
+    /// Shape only; whether it names a ticket is the store's question.
+    public static func isWellFormed(_ code: String) -> Bool {
+        code.utf8.count == 26 && code.utf8.allSatisfy { alphabet.contains($0) }
+    }
+}

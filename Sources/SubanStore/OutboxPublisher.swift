@@ -1,0 +1,85 @@
+import Foundation
+import Logging
+import Postgres
+import Redis
+
+/// Puts outbox rows on their Redis streams, then deletes them.
+///
+/// 1. Each entry goes through one Lua script that sets a delivery marker
+///    (`SET NX EX`) and only then `XADD`s, atomically: publishing the same row
+///    twice (a fast path and a relay racing, a crash between XADD and DELETE)
+///    leaves one stream entry.
+/// 2. All entries of a batch go in one pipeline: one round trip.
+/// 3. Rows are deleted only after Redis answered for every one of them.
+public struct OutboxPublisher: Sendable {
+    public let redis: RedisClient
+    public let postgres: PostgresClient
+    /// Approximate cap per stream (`MAXLEN ~`). Far above any backlog a healthy
+    /// fleet has: trimming an unread entry would strand its ticket.
+    public var maxStreamLength: Int
+    /// How long a delivery marker outlives its entry; relays re-publish within seconds.
+    public var markerTTLSeconds: Int
+
+    public init(redis: RedisClient, postgres: PostgresClient, maxStreamLength: Int = 5_000_000, markerTTLSeconds: Int = 86_400) {
+        self.redis = redis
+        self.postgres = postgres
+        self.maxStreamLength = maxStreamLength
+        self.markerTTLSeconds = markerTTLSeconds
+    }
+
+    static let script = """
+        if redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[1]) then
+          return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 3))
+        end
+        return false
+        """
+
+    /// Publishes and deletes `messages`; throws (leaving the rows for the relay) when Redis fails.
+    public func publish(_ messages: [OutboxMessage]) async throws {
+        guard !messages.isEmpty else { return }
+        let commands = messages.map(command)
+        let replies = try await redis.pipeline(commands)
+        var published: [Int64] = []
+        var firstError: RedisError?
+        for (message, reply) in zip(messages, replies) {
+            if case .error(let text) = reply { firstError = firstError ?? .server(text) } else { published.append(message.id) }
+        }
+        try await delete(published)
+        if let firstError { throw firstError }
+    }
+
+    func command(_ message: OutboxMessage) -> RedisCommand {
+        var command = RedisCommand("EVAL", Self.script, 2, message.stream, "\(message.stream):sent:\(message.id)",
+                                   markerTTLSeconds, maxStreamLength)
+        for key in message.fields.keys.sorted() { command.append(key, message.fields[key]!) }
+        return command
+    }
+
+    private func delete(_ ids: [Int64]) async throws {
+        guard !ids.isEmpty else { return }
+        let list = "{" + ids.map(String.init).joined(separator: ",") + "}"
+        try await postgres.query("DELETE FROM outbox WHERE id = ANY($1::bigint[])", [list])
+    }
+
+    /// Publishes rows older than `age` that nobody published: their writer died
+    /// after committing, or Redis was down. Returns how many were published.
+    public func relayStale(olderThan age: Duration, limit: Int = 500) async throws -> Int {
+        let seconds = Double(age.components.seconds) + Double(age.components.attoseconds) / 1e18
+        let rows = try await postgres.query("""
+            UPDATE outbox SET claimed_until = now() + interval '30 seconds'
+            WHERE id IN (
+                SELECT id FROM outbox
+                WHERE created_at < now() - make_interval(secs => $1) AND (claimed_until IS NULL OR claimed_until < now())
+                ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
+            RETURNING id, stream, fields::text AS fields
+            """, [seconds, limit])
+        let messages = try rows.map(Self.message)
+        try await publish(messages.sorted { $0.id < $1.id })
+        return messages.count
+    }
+
+    public static func message(_ row: PostgresRow) throws -> OutboxMessage {
+        let fields = try JSONDecoder().decode([String: String].self, from: Data(try row.decode("fields", as: String.self).utf8))
+        return OutboxMessage(id: try row.decode("id"), stream: try row.decode("stream"), fields: fields)
+    }
+}

@@ -1,0 +1,248 @@
+import Foundation
+import Postgres
+import SubanCore
+
+/// A ticket intake is about to record: ids chosen before the write so a batch
+/// needs no round trip to learn them.
+public struct NewTicket: Sendable, Hashable {
+    public var id: UUID
+    public var trackingCode: String
+    public var appeal: Appeal
+    public var receivedAt: Date
+
+    public init(id: UUID = UUID(), trackingCode: String = TrackingCode.generate(), appeal: Appeal, receivedAt: Date = Date()) {
+        self.id = id
+        self.trackingCode = trackingCode
+        self.appeal = appeal
+        self.receivedAt = receivedAt
+    }
+
+    public var idempotencyKey: IdempotencyKey { IdempotencyKey(channel: appeal.channel.rawValue, channelRef: appeal.channelRef) }
+}
+
+public struct IdempotencyKey: Sendable, Hashable {
+    public var channel: String
+    public var channelRef: String
+}
+
+/// What intake answers: the ticket that now holds the appeal.
+public struct IntakeReceipt: Sendable, Hashable, Codable {
+    public var ticketID: UUID
+    public var trackingCode: String
+    public var status: String
+    /// True when an earlier submission with the same (channel, channel_ref) already made this ticket.
+    public var duplicate: Bool
+}
+
+/// Ticket writes and reads. Every method runs on a connection the caller
+/// holds, so callers choose the transaction around them.
+public enum TicketStore {
+    private struct IntakeRow: Encodable {
+        var id: UUID
+        var trackingCode: String
+        var channel: String
+        var channelRef: String
+        var type: String
+        var urgent: Bool
+        var text: String
+        var districtCode: String?
+        var streetCode: String?
+        var community: String?
+        var address: String?
+        var latitude: Double?
+        var longitude: Double?
+        var anonymous: Bool
+        var attachments: [Attachment]
+        var phone: String?
+        var receivedAt: Date
+        var dispatchDueAt: Date
+    }
+
+    /// Records a batch of appeals in the caller's transaction: the tickets, their
+    /// contacts, their `received` events and their outbox rows, in one statement.
+    /// Returns a receipt per idempotency key and the outbox rows to publish.
+    public static func recordAppeals(
+        _ tickets: [NewTicket], on connection: PostgresConnection
+    ) throws -> (receipts: [IdempotencyKey: IntakeReceipt], outbox: [OutboxMessage]) {
+        // Sorted so concurrent batches take unique-index locks in one order and cannot deadlock.
+        let rows = tickets.sorted { ($0.appeal.channel.rawValue, $0.appeal.channelRef) < ($1.appeal.channel.rawValue, $1.appeal.channelRef) }.map { ticket in
+            let appeal = ticket.appeal
+            return IntakeRow(
+                id: ticket.id, trackingCode: ticket.trackingCode, channel: appeal.channel.rawValue, channelRef: appeal.channelRef,
+                type: appeal.type.rawValue, urgent: appeal.urgent, text: appeal.text, districtCode: appeal.location.districtCode,
+                streetCode: appeal.location.streetCode, community: appeal.location.community, address: appeal.location.address,
+                latitude: appeal.location.coordinates?.latitude, longitude: appeal.location.coordinates?.longitude,
+                anonymous: appeal.contact.anonymous, attachments: appeal.attachments, phone: appeal.contact.phone,
+                receivedAt: ticket.receivedAt, dispatchDueAt: SLAPolicy.dispatchDeadline(receivedAt: ticket.receivedAt, urgent: appeal.urgent))
+        }
+        let json = try RecordSet.encode(rows)
+        let outbox = try connection.query("""
+            WITH input AS (
+                SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
+                    id uuid, tracking_code text, channel text, channel_ref text, type text, urgent boolean, text text,
+                    district_code text, street_code text, community text, address text, latitude float8, longitude float8,
+                    anonymous boolean, attachments jsonb, phone text, received_at timestamptz, dispatch_due_at timestamptz)
+            ), inserted AS (
+                INSERT INTO tickets (id, tracking_code, channel, channel_ref, type, urgent, text, district_code, street_code,
+                                     community, address, latitude, longitude, anonymous, attachments, status, received_at, dispatch_due_at)
+                SELECT id, tracking_code, channel, channel_ref, type, urgent, text, district_code, street_code,
+                       community, address, latitude, longitude, anonymous, attachments, 'received', received_at, dispatch_due_at
+                FROM input
+                ON CONFLICT (channel, channel_ref) DO NOTHING
+                RETURNING id, channel, type, urgent, received_at
+            ), contacts AS (
+                INSERT INTO citizen_contacts (ticket_id, phone)
+                SELECT input.id, input.phone FROM inserted JOIN input USING (id) WHERE input.phone IS NOT NULL
+            ), timeline AS (
+                INSERT INTO ticket_events (ticket_id, kind, detail, at)
+                SELECT id, 'received', jsonb_build_object('channel', channel, 'type', type, 'urgent', urgent), received_at FROM inserted
+            )
+            INSERT INTO outbox (stream, fields)
+            SELECT $2, jsonb_build_object('ticket', id::text) FROM inserted
+            UNION ALL
+            SELECT $3, jsonb_build_object('event', 'received', 'ticket', id::text, 'channel', channel, 'type', type,
+                                          'urgent', urgent::text, 'at', received_at::text)
+            FROM inserted
+            RETURNING id, stream, fields::text AS fields
+            """, [json, StreamNames.newTickets, StreamNames.events]).map(OutboxPublisher.message)
+
+        let generated = Dictionary(tickets.map { ($0.idempotencyKey, $0.id) }, uniquingKeysWith: { first, _ in first })
+        var receipts: [IdempotencyKey: IntakeReceipt] = [:]
+        for row in try connection.query("""
+            SELECT t.id, t.tracking_code, t.status, t.channel, t.channel_ref
+            FROM tickets t JOIN jsonb_to_recordset($1::jsonb) AS x(channel text, channel_ref text) USING (channel, channel_ref)
+            """, [json]) {
+            let key = IdempotencyKey(channel: try row.decode("channel"), channelRef: try row.decode("channel_ref"))
+            let id: UUID = try row.decode("id")
+            receipts[key] = IntakeReceipt(ticketID: id, trackingCode: try row.decode("tracking_code"), status: try row.decode("status"),
+                                          duplicate: generated[key] != id)
+        }
+        return (receipts, outbox)
+    }
+
+    /// A ticket as dispatch needs it.
+    public struct DispatchCandidate: Sendable, Hashable {
+        public var id: UUID
+        public var status: String
+        public var input: Dispatcher.Input
+    }
+
+    public static func dispatchCandidates(_ ids: [UUID], on connection: PostgresConnection) throws -> [DispatchCandidate] {
+        guard !ids.isEmpty else { return [] }
+        let list = "{" + ids.map(\.postgresText).joined(separator: ",") + "}"
+        return try connection.query("""
+            SELECT id, status, text, urgent, district_code, street_code, community, address
+            FROM tickets WHERE id = ANY($1::uuid[])
+            """, [list]).map { row in
+            DispatchCandidate(
+                id: try row.decode("id"), status: try row.decode("status"),
+                input: Dispatcher.Input(
+                    text: try row.decode("text"), urgentFlag: try row.decode("urgent"),
+                    location: Location(districtCode: try row.decodeIfPresent("district_code"), streetCode: try row.decodeIfPresent("street_code"),
+                                       community: try row.decodeIfPresent("community"), address: try row.decodeIfPresent("address"))))
+        }
+    }
+
+    /// What dispatch decided for one ticket.
+    public struct DispatchOutcome: Sendable, Hashable, Encodable {
+        public struct Unit: Sendable, Hashable, Encodable {
+            public var department: String
+            public var role: String
+            public var stream: String
+        }
+
+        public var id: UUID
+        public var status: String
+        public var itemCode: String?
+        public var categoryCode: String?
+        public var confidence: Double
+        public var urgent: Bool
+        public var districtCode: String?
+        public var streetCode: String?
+        public var units: [Unit]
+        /// Why: reason, candidates and urgency signals, kept in the timeline.
+        public var detail: [String: JSONValue]
+
+        public init(ticketID: UUID, decision: Dispatcher.Decision) {
+            id = ticketID
+            switch decision {
+            case .assign(let assignment):
+                status = TicketStatus.dispatched.rawValue
+                itemCode = assignment.item.code
+                categoryCode = assignment.item.categoryCode
+                confidence = assignment.classification.confidence
+                urgent = assignment.urgent
+                districtCode = assignment.place.districtCode
+                streetCode = assignment.place.streetCode
+                units = assignment.units.map {
+                    Unit(department: $0.departmentCode, role: $0.role.rawValue, stream: StreamNames.departmentQueue($0.departmentCode))
+                }
+                detail = [
+                    "item": .string(assignment.item.code), "item_name": .string(assignment.item.name),
+                    "confidence": .number(assignment.classification.confidence),
+                    "urgent_signals": .array(assignment.urgentSignals.map(JSONValue.string)),
+                ]
+            case .triage(let reason, let classification, let urgent):
+                status = TicketStatus.triage.rawValue
+                itemCode = nil
+                categoryCode = nil
+                confidence = classification.confidence
+                self.urgent = urgent
+                units = []
+                detail = [
+                    "reason": .string(reason),
+                    "candidates": .array(classification.candidates.map { .string($0.itemCode) }),
+                ]
+            }
+        }
+    }
+
+    /// Records dispatch outcomes in the caller's transaction. Only tickets still
+    /// `received` change, so a redelivered message records nothing twice; the
+    /// returned outbox rows hold one queue entry per new assignment and the events.
+    public static func recordDispatch(_ outcomes: [DispatchOutcome], on connection: PostgresConnection) throws -> [OutboxMessage] {
+        guard !outcomes.isEmpty else { return [] }
+        return try connection.query("""
+            WITH d AS (
+                SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
+                    id uuid, status text, item_code text, category_code text, confidence real, urgent boolean,
+                    district_code text, street_code text, units jsonb, detail jsonb)
+            ), updated AS (
+                UPDATE tickets t SET status = d.status, item_code = d.item_code, category_code = d.category_code,
+                    confidence = d.confidence, urgent = d.urgent,
+                    district_code = coalesce(t.district_code, d.district_code), street_code = coalesce(t.street_code, d.street_code),
+                    dispatched_at = CASE WHEN d.status = 'dispatched' THEN now() END
+                FROM d WHERE t.id = d.id AND t.status = 'received'
+                RETURNING t.id, t.status, t.urgent, t.item_code
+            ), units AS (
+                SELECT u.id AS ticket_id, x.department, x.role, x.stream
+                FROM updated u JOIN d USING (id), jsonb_to_recordset(d.units) AS x(department text, role text, stream text)
+            ), assigned AS (
+                INSERT INTO assignments (ticket_id, department_code, role)
+                SELECT ticket_id, department, role FROM units
+                ON CONFLICT (ticket_id, department_code) DO NOTHING
+                RETURNING id, ticket_id, department_code, role
+            ), timeline AS (
+                INSERT INTO ticket_events (ticket_id, kind, department_code, detail)
+                SELECT u.id, CASE u.status WHEN 'dispatched' THEN 'dispatched' ELSE 'triaged' END, NULL, d.detail
+                FROM updated u JOIN d USING (id)
+                UNION ALL
+                SELECT ticket_id, 'assigned', department_code, jsonb_build_object('role', role, 'assignment', id) FROM assigned
+            )
+            INSERT INTO outbox (stream, fields)
+            SELECT un.stream, jsonb_build_object('assignment', a.id::text, 'ticket', a.ticket_id::text, 'department', a.department_code,
+                                                 'role', a.role, 'urgent', u.urgent::text, 'item', u.item_code)
+            FROM assigned a JOIN units un ON un.ticket_id = a.ticket_id AND un.department = a.department_code
+                            JOIN updated u ON u.id = a.ticket_id
+            UNION ALL
+            SELECT $2, jsonb_build_object('event', CASE u.status WHEN 'dispatched' THEN 'dispatched' ELSE 'triaged' END,
+                                          'ticket', u.id::text, 'at', now()::text)
+            FROM updated u
+            UNION ALL
+            SELECT $2, jsonb_build_object('event', 'assigned', 'ticket', a.ticket_id::text, 'department', a.department_code,
+                                          'role', a.role, 'assignment', a.id::text, 'at', now()::text)
+            FROM assigned a
+            RETURNING id, stream, fields::text AS fields
+            """, [try RecordSet.encode(outcomes), StreamNames.events]).map(OutboxPublisher.message)
+    }
+}

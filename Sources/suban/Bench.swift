@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import Histogram
+
+/// The pipeline benchmark: N appeals over HTTP into intake, timed until each is
+/// on its department queues (its `dispatched` event), against a running fleet.
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Measure tickets per second and submit-to-queue latency end to end.")
+
+    @OptionGroup var options: CommonOptions
+    @Option(help: "Intake base URL.") var intake: String = "http://127.0.0.1:8080"
+    @Option(help: "Appeals to send.") var count: Int = 5000
+    @Option(help: "Requests in flight.") var concurrency: Int = 64
+
+    func run() async throws {
+        _ = options.logger(role: "bench")
+        let infrastructure = try options.infrastructure()
+        let watcher = try await DispatchWatcher(redis: infrastructure.redis)
+        let runID = "bench-\(UUID().uuidString.prefix(8))"
+        let bar = ProgressBar(total: count, label: "submitting ")
+        let start = ContinuousClock.now
+        let submissions = await LoadGenerator(intakeURL: URL(string: intake)!, concurrency: concurrency)
+            .run(count: count, runID: runID) { bar.draw($0) }
+        let submitted = ContinuousClock.now
+        let accepted = submissions.filter { $0.status == 202 && $0.ticketID != nil }
+        let waitBar = ProgressBar(total: accepted.count, label: "dispatching")
+        _ = try await watcher.wait(for: Set(accepted.compactMap(\.ticketID)), timeout: .seconds(120)) { waitBar.draw($0) }
+        let completed = await watcher.completed
+
+        var acknowledge = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+        var endToEnd = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
+        var last = submitted
+        for submission in accepted {
+            _ = acknowledge.record(Self.micros(submission.answeredAt - submission.submittedAt))
+            if let done = completed[submission.ticketID!] {
+                _ = endToEnd.record(Self.micros(done.at - submission.submittedAt))
+                last = max(last, done.at)
+            }
+        }
+        let seconds = Self.seconds(last - start)
+        print("""
+
+            appeals sent       \(count) (concurrency \(concurrency)), accepted \(accepted.count), on queues \(endToEnd.totalCount)
+            submit phase       \(String(format: "%.2f", Self.seconds(submitted - start))) s, \(String(format: "%.0f", Double(accepted.count) / Self.seconds(submitted - start))) appeals/s acknowledged
+            end to end         \(String(format: "%.2f", seconds)) s, \(String(format: "%.0f", Double(endToEnd.totalCount) / seconds)) tickets/s
+            202 latency  ms    p50 \(Self.ms(acknowledge, 50))  p99 \(Self.ms(acknowledge, 99))  p99.9 \(Self.ms(acknowledge, 99.9))
+            on-queue latency ms p50 \(Self.ms(endToEnd, 50))  p99 \(Self.ms(endToEnd, 99))  p99.9 \(Self.ms(endToEnd, 99.9))
+            """)
+        await infrastructure.shutdown()
+        if endToEnd.totalCount < UInt64(accepted.count) || accepted.count < count { throw ExitCode(1) }
+    }
+
+    static func micros(_ duration: Duration) -> UInt64 {
+        UInt64(max(0, duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000))
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    static func ms(_ histogram: Histogram<UInt64>, _ percentile: Double) -> String {
+        String(format: "%.1f", Double(histogram.valueAtPercentile(percentile)) / 1000)
+    }
+}

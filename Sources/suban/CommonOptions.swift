@@ -1,0 +1,57 @@
+import ArgumentParser
+import BlockingIO
+import Foundation
+import Logging
+import NIOPosix
+import Postgres
+import Redis
+import SubanStore
+
+/// Flags every role takes; each falls back to its environment variable.
+struct CommonOptions: ParsableArguments {
+    @Option(help: "Redis URL (env REDIS_URL).")
+    var redisURL: String = ProcessInfo.processInfo.environment["REDIS_URL"] ?? "redis://127.0.0.1:6379"
+
+    @Option(help: "PostgreSQL URL (env DATABASE_URL).")
+    var databaseURL: String = ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "postgresql://suban@127.0.0.1:5432/suban"
+
+    @Option(help: "trace, debug, info, notice, warning, error, critical (env LOG_LEVEL).")
+    var logLevel: String = ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info"
+
+    @Option(help: "Database connections in this process (env DATABASE_POOL_SIZE).")
+    var databasePoolSize: Int = Int(ProcessInfo.processInfo.environment["DATABASE_POOL_SIZE"] ?? "") ?? 8
+
+    func logger(role: String) -> Logger {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+            return handler
+        }
+        var logger = Logger(label: "suban.\(role)")
+        logger[metadataKey: "role"] = "\(role)"
+        return logger
+    }
+
+    /// The clients one process shares: a blocking thread pool sized for every
+    /// pooled connection at once plus blocking stream reads, and the two clients.
+    func infrastructure() throws -> Infrastructure {
+        let redisConfiguration = try RedisConfiguration(url: redisURL)
+        let threadPool = BlockingThreadPool.make(threads: databasePoolSize + redisConfiguration.maxConnections + 2)
+        let redis = RedisClient(configuration: redisConfiguration, threadPool: threadPool)
+        let postgres = PostgresClient(url: databaseURL, maxConnections: databasePoolSize, threadPool: threadPool)
+        return Infrastructure(threadPool: threadPool, redis: redis, postgres: postgres, publisher: OutboxPublisher(redis: redis, postgres: postgres))
+    }
+}
+
+struct Infrastructure {
+    let threadPool: NIOThreadPool
+    let redis: RedisClient
+    let postgres: PostgresClient
+    let publisher: OutboxPublisher
+
+    func shutdown() async {
+        await redis.close()
+        await postgres.close()
+        try? await threadPool.shutdownGracefully()
+    }
+}

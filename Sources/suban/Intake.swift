@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import ServiceLifecycle
+import SubanAPI
+import SubanWorkers
+
+/// The intake role: the appeals endpoint, its group-commit batcher and an outbox relay.
+struct Intake: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve POST /v1/appeals; record tickets and queue them for dispatch.")
+
+    @OptionGroup var options: CommonOptions
+    @Option(help: "Listen address (env HOST).") var host: String = Environment.string("HOST") ?? "127.0.0.1"
+    @Option(help: "Listen port (env PORT).") var port: Int = Environment.int("PORT") ?? 8080
+
+    func run() async throws {
+        let logger = options.logger(role: "intake")
+        let infrastructure = try options.infrastructure()
+        var batcherConfiguration = IntakeBatcher.Configuration()
+        batcherConfiguration.flushers = max(1, options.databasePoolSize / 2)
+        let batcher = IntakeBatcher(configuration: batcherConfiguration, postgres: infrastructure.postgres,
+                                    publisher: infrastructure.publisher, logger: logger)
+        let relay = OutboxRelay(publisher: infrastructure.publisher, logger: logger)
+        let routes = RouteSet(intake: IntakeRoutes(batcher: batcher), citizen: CitizenRoutes(postgres: infrastructure.postgres))
+        let app = buildApplication(routes, host: host, port: port, services: [batcher, relay], logger: logger)
+        try await ServiceGroup(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
+        await infrastructure.shutdown()
+    }
+}
+
+/// The api role: the citizen view now; department, ops and analytics routes join it.
+struct API: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "api", abstract: "Serve the read API (GET /v1/appeals/{tracking code}).")
+
+    @OptionGroup var options: CommonOptions
+    @Option(help: "Listen address (env HOST).") var host: String = Environment.string("HOST") ?? "127.0.0.1"
+    @Option(help: "Listen port (env PORT).") var port: Int = Environment.int("PORT") ?? 8081
+
+    func run() async throws {
+        let logger = options.logger(role: "api")
+        let infrastructure = try options.infrastructure()
+        let app = buildApplication(RouteSet(citizen: CitizenRoutes(postgres: infrastructure.postgres)), host: host, port: port, logger: logger)
+        try await ServiceGroup(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
+        await infrastructure.shutdown()
+    }
+}
+
+enum Environment {
+    static func string(_ name: String) -> String? { ProcessInfo.processInfo.environment[name] }
+    static func int(_ name: String) -> Int? { string(name).flatMap(Int.init) }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Suban: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "suban",
+        abstract: "Suban: the citizen-appeal platform (12345 / 民意速办). One subcommand per role.",
+        subcommands: [Migrate.self, Intake.self, Dispatch.self, API.self, Demo.self, Bench.self]
+    )
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, starts a throw-away Redis and
+# PostgreSQL on loopback, builds, runs every test against them, stops them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+
+work=$(mktemp -d /tmp/suban-test.XXXXXX)
+chmod 755 "$work"
+cleanup() { bash scripts/servers.sh stop "$work"; rm -rf "$work"; }
+trap cleanup EXIT
+redis_port=$((20000 + RANDOM % 10000)); pg_port=$((30000 + RANDOM % 10000))
+eval "export $(bash scripts/servers.sh start "$work" "$redis_port" "$pg_port" | tr '\n' ' ')"
+export SUBAN_TEST_PG_PORT=$pg_port
+
+swift build --build-tests "$@"
+export SUBAN_BIN="$(swift build --show-bin-path "$@")/suban"
+swift test --skip-build "$@"
