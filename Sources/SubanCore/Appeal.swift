@@ -21,6 +21,11 @@ public enum MediaType: String, Sendable, Codable, CaseIterable {
 public struct Coordinates: Sendable, Hashable, Codable {
     public var latitude: Double
     public var longitude: Double
+
+    public init(latitude: Double, longitude: Double) {
+        self.latitude = latitude
+        self.longitude = longitude
+    }
 }
 
 public struct Location: Sendable, Hashable, Codable {
@@ -44,11 +49,21 @@ public struct Contact: Sendable, Hashable, Codable {
     public var phone: String?
     /// Units never see the real number of an anonymous citizen.
     public var anonymous: Bool
+
+    public init(phone: String?, anonymous: Bool) {
+        self.phone = phone
+        self.anonymous = anonymous
+    }
 }
 
 public struct Attachment: Sendable, Hashable, Codable {
     public var url: String
     public var media: MediaType
+
+    public init(url: String, media: MediaType) {
+        self.url = url
+        self.media = media
+    }
 }
 
 /// A validated appeal, as intake accepts it.

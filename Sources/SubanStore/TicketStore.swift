@@ -25,13 +25,28 @@ public struct IdempotencyKey: Sendable, Hashable {
     public var channelRef: String
 }
 
-/// What intake answers: the ticket that now holds the appeal.
-public struct IntakeReceipt: Sendable, Hashable, Codable {
+/// The ticket that holds an appeal after intake's write: the new one, or the
+/// one an earlier submission with the same (channel, channel_ref) made.
+public struct StoredTicket: Sendable, Hashable {
     public var ticketID: UUID
     public var trackingCode: String
     public var status: String
-    /// True when an earlier submission with the same (channel, channel_ref) already made this ticket.
+}
+
+/// What intake answers one submission.
+public struct IntakeReceipt: Sendable, Hashable {
+    public var ticketID: UUID
+    public var trackingCode: String
+    public var status: String
+    /// True when another submission with the same (channel, channel_ref) made this ticket.
     public var duplicate: Bool
+
+    public init(_ stored: StoredTicket, for ticket: NewTicket) {
+        ticketID = stored.ticketID
+        trackingCode = stored.trackingCode
+        status = stored.status
+        duplicate = stored.ticketID != ticket.id
+    }
 }
 
 /// Ticket writes and reads. Every method runs on a connection the caller
@@ -60,10 +75,10 @@ public enum TicketStore {
 
     /// Records a batch of appeals in the caller's transaction: the tickets, their
     /// contacts, their `received` events and their outbox rows, in one statement.
-    /// Returns a receipt per idempotency key and the outbox rows to publish.
+    /// Returns the ticket now holding each idempotency key and the outbox rows to publish.
     public static func recordAppeals(
         _ tickets: [NewTicket], on connection: PostgresConnection
-    ) throws -> (receipts: [IdempotencyKey: IntakeReceipt], outbox: [OutboxMessage]) {
+    ) throws -> (stored: [IdempotencyKey: StoredTicket], outbox: [OutboxMessage]) {
         // Sorted so concurrent batches take unique-index locks in one order and cannot deadlock.
         let rows = tickets.sorted { ($0.appeal.channel.rawValue, $0.appeal.channelRef) < ($1.appeal.channel.rawValue, $1.appeal.channelRef) }.map { ticket in
             let appeal = ticket.appeal
@@ -106,18 +121,15 @@ public enum TicketStore {
             RETURNING id, stream, fields::text AS fields
             """, [json, StreamNames.newTickets, StreamNames.events]).map(OutboxPublisher.message)
 
-        let generated = Dictionary(tickets.map { ($0.idempotencyKey, $0.id) }, uniquingKeysWith: { first, _ in first })
-        var receipts: [IdempotencyKey: IntakeReceipt] = [:]
+        var stored: [IdempotencyKey: StoredTicket] = [:]
         for row in try connection.query("""
             SELECT t.id, t.tracking_code, t.status, t.channel, t.channel_ref
             FROM tickets t JOIN jsonb_to_recordset($1::jsonb) AS x(channel text, channel_ref text) USING (channel, channel_ref)
             """, [json]) {
             let key = IdempotencyKey(channel: try row.decode("channel"), channelRef: try row.decode("channel_ref"))
-            let id: UUID = try row.decode("id")
-            receipts[key] = IntakeReceipt(ticketID: id, trackingCode: try row.decode("tracking_code"), status: try row.decode("status"),
-                                          duplicate: generated[key] != id)
+            stored[key] = StoredTicket(ticketID: try row.decode("id"), trackingCode: try row.decode("tracking_code"), status: try row.decode("status"))
         }
-        return (receipts, outbox)
+        return (stored, outbox)
     }
 
     /// A ticket as dispatch needs it.

@@ -67,16 +67,22 @@ public actor IntakeBatcher: Service {
         }
     }
 
+    /// Flushers wait in continuations, which cancellation does not reach: both a
+    /// graceful shutdown and a cancelled group (a sibling service failed) stop them.
     public func run() async throws {
-        await withGracefulShutdownHandler {
-            await withDiscardingTaskGroup { group in
-                for _ in 0..<configuration.flushers {
-                    group.addTask {
-                        while let batch = await self.nextBatch() { await self.flush(batch) }
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await withDiscardingTaskGroup { group in
+                    for _ in 0..<configuration.flushers {
+                        group.addTask {
+                            while let batch = await self.nextBatch() { await self.flush(batch) }
+                        }
                     }
                 }
+            } onGracefulShutdown: {
+                Task { await self.stop() }
             }
-        } onGracefulShutdown: {
+        } onCancel: {
             Task { await self.stop() }
         }
     }
@@ -104,8 +110,8 @@ public actor IntakeBatcher: Service {
         do {
             let result = try await record(tickets)
             for item in batch {
-                if let receipt = result.receipts[item.ticket.idempotencyKey] {
-                    item.continuation.resume(returning: receipt)
+                if let stored = result.stored[item.ticket.idempotencyKey] {
+                    item.continuation.resume(returning: IntakeReceipt(stored, for: item.ticket))
                 } else {
                     item.continuation.resume(throwing: IntakeError.storeUnavailable("ticket missing after commit"))
                 }
@@ -126,7 +132,7 @@ public actor IntakeBatcher: Service {
     }
 
     /// Deadlocks and serialization failures are retried; the statement is idempotent.
-    private func record(_ tickets: [NewTicket]) async throws -> (receipts: [IdempotencyKey: IntakeReceipt], outbox: [OutboxMessage]) {
+    private func record(_ tickets: [NewTicket]) async throws -> (stored: [IdempotencyKey: StoredTicket], outbox: [OutboxMessage]) {
         var attempt = 0
         while true {
             do {

@@ -40,6 +40,7 @@ public struct OutboxRelay: Service {
                 failures = 0
                 if published == configuration.batchSize { delay = .zero }
             } catch {
+                if Task.isCancelled { break }
                 failures += 1
                 delay = backoff.delay(afterFailures: failures)
                 logger.warning("outbox relay failed", metadata: ["error": "\(error)", "failures": "\(failures)"])

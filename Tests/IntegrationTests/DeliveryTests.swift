@@ -1,0 +1,95 @@
+import Foundation
+import Postgres
+import Redis
+import SubanCore
+import SubanStore
+import Testing
+@testable import SubanWorkers
+
+/// The delivery guarantee piece by piece: outbox relay, duplicate-proof
+/// publishing, and dispatch that records nothing twice when redelivered.
+@Suite("Delivery guarantees") struct DeliveryTests {
+    static func appeal(_ ref: String, text: String = "工地夜间施工噪音太大", district: String = "futian") -> Appeal {
+        Appeal(channel: .web, channelRef: ref, type: .complaint, urgent: false, text: text,
+               location: Location(districtCode: district, address: "福田街道"), contact: Contact(phone: "13800138000", anonymous: false),
+               attachments: [])
+    }
+
+    @Test func committedButUnpublishedTicketsAreRelayed() async throws {
+        let postgres = PostgresClient(url: try await TestServers.freshDatabase(), maxConnections: 2, threadPool: TestServers.threadPool)
+        let (_, redis) = try await TestServers.freshRedis()
+        let publisher = OutboxPublisher(redis: redis, postgres: postgres)
+        // The intake process "dies" right after COMMIT: nothing was published.
+        let tickets = (0..<3).map { NewTicket(appeal: Self.appeal("relay-\($0)")) }
+        let recorded = try await postgres.transaction { try TicketStore.recordAppeals(tickets, on: $0) }
+        #expect(recorded.outbox.count == 6, "a dispatch entry and a received event per ticket")
+        #expect(try await redis.streamLength(StreamNames.newTickets) == 0)
+
+        var configuration = OutboxRelay.Configuration()
+        configuration.minimumAge = .zero
+        let relay = OutboxRelay(configuration: configuration, publisher: publisher, logger: TestServers.logger)
+        #expect(try await relay.runOnce() == 6)
+        #expect(try await relay.runOnce() == 0)
+        let entries = try await redis.entries(StreamNames.newTickets)
+        #expect(Set(entries.compactMap { $0.fields["ticket"] }) == Set(tickets.map { $0.id.uuidString.lowercased() }))
+
+        // Publishing the same rows again (a relay racing the writer) adds nothing.
+        try await publisher.publish(recorded.outbox)
+        #expect(try await redis.streamLength(StreamNames.newTickets) == 3)
+        #expect(try await redis.streamLength(StreamNames.events) == 3)
+        await postgres.close()
+        await redis.close()
+    }
+
+    @Test func redeliveredTicketsAreDispatchedOnce() async throws {
+        let postgres = PostgresClient(url: try await TestServers.freshDatabase(), maxConnections: 2, threadPool: TestServers.threadPool)
+        let (_, redis) = try await TestServers.freshRedis()
+        let publisher = OutboxPublisher(redis: redis, postgres: postgres)
+        let tickets = [NewTicket(appeal: Self.appeal("d-1")), NewTicket(appeal: Self.appeal("d-2", text: "广场舞音响太大声", district: "nanshan"))]
+        let recorded = try await postgres.transaction { try TicketStore.recordAppeals(tickets, on: $0) }
+        try await publisher.publish(recorded.outbox)
+
+        let worker = DispatchWorker(configuration: .init(consumer: "test"), redis: redis, postgres: postgres, publisher: publisher,
+                                    logger: TestServers.logger)
+        try await redis.createGroup(StreamNames.newTickets, group: StreamNames.dispatchGroup)
+        let entries = try await redis.readGroup(StreamNames.newTickets, group: StreamNames.dispatchGroup, consumer: "test", count: 10)
+        let dispatcher = try await worker.loadDispatcher()
+        try await worker.process(entries, with: dispatcher)
+        try await worker.process(entries, with: dispatcher)  // the same entries delivered again
+
+        let assignments = try await postgres.query("SELECT ticket_id, department_code, role FROM assignments ORDER BY id")
+        #expect(assignments.count == 4, "lead + co-handler for each ticket")
+        let departments = try assignments.map { try $0.decode("department_code", as: String.self) }
+        #expect(departments.contains("futian:housing") && departments.contains("nanshan:gov"))
+        for department in departments {
+            #expect(try await redis.streamLength(StreamNames.departmentQueue(department)) == 1, "\(department)")
+        }
+        let statuses = try await postgres.query("SELECT DISTINCT status FROM tickets")
+        #expect(try statuses.map { try $0.decode("status", as: String.self) } == ["dispatched"])
+        let events = try await redis.entries(StreamNames.events).compactMap { $0.fields["event"] }
+        #expect(events.filter { $0 == "dispatched" }.count == 2)
+        #expect(events.filter { $0 == "assigned" }.count == 4)
+        #expect(try await redis.pendingSummary(StreamNames.newTickets, group: StreamNames.dispatchGroup).count == 0, "acknowledged")
+        #expect(try await postgres.query("SELECT 1 FROM outbox").isEmpty)
+        await postgres.close()
+        await redis.close()
+    }
+
+    @Test func concurrentDuplicateSubmissionsMakeOneTicket() async throws {
+        let postgres = PostgresClient(url: try await TestServers.freshDatabase(), maxConnections: 4, threadPool: TestServers.threadPool)
+        let (_, redis) = try await TestServers.freshRedis()
+        let batcher = IntakeBatcher(postgres: postgres, publisher: OutboxPublisher(redis: redis, postgres: postgres), logger: TestServers.logger)
+        let runner = Task { try await batcher.run() }
+        let receipts = try await withThrowingTaskGroup(of: IntakeReceipt.self) { group in
+            for _ in 0..<20 { group.addTask { try await batcher.submit(NewTicket(appeal: Self.appeal("same-ref"))) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(Set(receipts.map(\.ticketID)).count == 1)
+        #expect(Set(receipts.map(\.trackingCode)).count == 1)
+        #expect(receipts.filter { !$0.duplicate }.count == 1)
+        #expect(try await postgres.query("SELECT count(*) AS n FROM tickets").first!.decode("n", as: Int.self) == 1)
+        runner.cancel()
+        await postgres.close()
+        await redis.close()
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Postgres
+import Redis
+import SubanAPI
+import SubanStore
+import SubanWorkers
+import Testing
+
+/// Intake's HTTP contract on a live server backed by real PostgreSQL and Redis.
+@Suite("Intake over HTTP") struct IntakeHTTPTests {
+    struct Fixture {
+        let postgres: PostgresClient
+        let redis: RedisClient
+    }
+
+    func withFixture(_ body: @escaping @Sendable (Fixture, any TestClientProtocol) async throws -> Void) async throws {
+        let postgres = PostgresClient(url: try await TestServers.freshDatabase(), maxConnections: 4, threadPool: TestServers.threadPool)
+        let (_, redis) = try await TestServers.freshRedis()
+        let publisher = OutboxPublisher(redis: redis, postgres: postgres)
+        let batcher = IntakeBatcher(postgres: postgres, publisher: publisher, logger: TestServers.logger)
+        let routes = RouteSet(intake: IntakeRoutes(batcher: batcher), citizen: CitizenRoutes(postgres: postgres))
+        let app = buildApplication(routes, host: "127.0.0.1", port: 0, services: [batcher], logger: TestServers.logger)
+        try await app.test(.live) { client in
+            try await body(Fixture(postgres: postgres, redis: redis), client)
+        }
+        await postgres.close()
+        await redis.close()
+    }
+
+    func ticketCount(_ postgres: PostgresClient) async throws -> Int {
+        try await postgres.query("SELECT count(*) AS n FROM tickets").first!.decode("n", as: Int.self)
+    }
+
+    static func object(_ buffer: ByteBuffer) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any])
+    }
+
+    @Test func acceptsAnAppealOnceItIsDurableAndReturnsTheSameTicketOnRetry() async throws {
+        try await withFixture { fixture, client in
+            let body = ByteBuffer(data: AppealSamples.json(AppealSamples.body(channelRef: "retry-1", index: 0, channel: "hotline")))
+            var first: [String: Any] = [:]
+            try await client.execute(uri: "/v1/appeals", method: .post, body: body) { response in
+                #expect(response.status == .accepted)
+                first = try Self.object(response.body)
+            }
+            let ticket = try #require(first["ticket_id"] as? String)
+            let code = try #require(first["tracking_code"] as? String)
+            #expect(first["duplicate"] as? Bool == false)
+            let stored = try await fixture.postgres.query("SELECT tracking_code FROM tickets WHERE id = $1::uuid", [ticket])
+            #expect(try stored.first?.decode("tracking_code", as: String.self) == code, "durable before the 202")
+
+            try await client.execute(uri: "/v1/appeals", method: .post, body: body) { response in
+                #expect(response.status == .accepted)
+                let again = try Self.object(response.body)
+                #expect(again["ticket_id"] as? String == ticket)
+                #expect(again["tracking_code"] as? String == code)
+                #expect(again["duplicate"] as? Bool == true)
+            }
+            #expect(try await ticketCount(fixture.postgres) == 1)
+            try await eventually { try await fixture.postgres.query("SELECT 1 FROM outbox").isEmpty }
+            #expect(try await fixture.redis.streamLength(StreamNames.newTickets) == 1, "one dispatch entry for both submissions")
+
+            try await client.execute(uri: "/v1/appeals/\(code)", method: .get) { response in
+                #expect(response.status == .ok)
+                let view = try Self.object(response.body)
+                #expect(view["status"] as? String == "received")
+                #expect((view["timeline"] as? [[String: Any]])?.first?["kind"] as? String == "received")
+                #expect(String(buffer: response.body).contains("13800138") == false, "no phone number in the citizen view")
+            }
+        }
+    }
+
+    struct BadRequest: Sendable, CustomTestStringConvertible {
+        var name: String
+        var body: String
+        var status: HTTPResponse.Status
+        var field: String
+        var testDescription: String { name }
+    }
+
+    static let badRequests: [BadRequest] = [
+        BadRequest(name: "malformed JSON", body: "{\"channel\": ", status: .badRequest, field: "body"),
+        BadRequest(name: "not JSON at all", body: "channel=hotline", status: .badRequest, field: "body"),
+        BadRequest(name: "empty body", body: "", status: .badRequest, field: "body"),
+        BadRequest(name: "array body", body: "[]", status: .unprocessableContent, field: "body"),
+        BadRequest(name: "unknown type", body: #"{"channel":"app","channel_ref":"x","type":"praise","text":"t","location":{"district":"futian"},"contact":{"anonymous":true}}"#,
+                   status: .unprocessableContent, field: "type"),
+        BadRequest(name: "unknown district", body: #"{"channel":"app","channel_ref":"x","type":"help","text":"t","location":{"district":"haidian"},"contact":{"anonymous":true}}"#,
+                   status: .unprocessableContent, field: "location.district"),
+        BadRequest(name: "unknown channel", body: #"{"channel":"telex","channel_ref":"x","type":"help","text":"t","location":{"district":"futian"},"contact":{"anonymous":true}}"#,
+                   status: .unprocessableContent, field: "channel"),
+        BadRequest(name: "unknown field", body: #"{"channel":"app","channel_ref":"x","type":"help","text":"t","location":{"district":"futian"},"contact":{"anonymous":true},"admin":true}"#,
+                   status: .unprocessableContent, field: "admin"),
+        BadRequest(name: "missing text", body: #"{"channel":"app","channel_ref":"x","type":"help","location":{"district":"futian"},"contact":{"anonymous":true}}"#,
+                   status: .unprocessableContent, field: "text"),
+        BadRequest(name: "text over the limit", body: #"{"channel":"app","channel_ref":"x","type":"help","text":"\#(String(repeating: "长", count: 2001))","location":{"district":"futian"},"contact":{"anonymous":true}}"#,
+                   status: .unprocessableContent, field: "text"),
+        BadRequest(name: "body over the limit", body: String(repeating: " ", count: 70_000) + "{}", status: .contentTooLarge, field: "body"),
+    ]
+
+    @Test func rejectsBadInputWithJSONNamingTheFieldAndRecordsNothing() async throws {
+        try await withFixture { fixture, client in
+            for bad in Self.badRequests {
+                try await client.execute(uri: "/v1/appeals", method: .post, body: ByteBuffer(string: bad.body)) { response in
+                    #expect(response.status == bad.status, "\(bad.name)")
+                    #expect(response.headers[.contentType]?.hasPrefix("application/json") == true, "\(bad.name)")
+                    let error = try Self.object(response.body)
+                    let fields = (error["fields"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
+                    #expect(fields.contains(bad.field), "\(bad.name): \(fields)")
+                    #expect(error["error"] is String && error["message"] is String, "\(bad.name)")
+                }
+            }
+            #expect(try await ticketCount(fixture.postgres) == 0)
+            #expect(try await fixture.redis.streamLength(StreamNames.newTickets) == 0)
+        }
+    }
+
+    @Test func unknownRoutesAndCodesAnswerJSON404() async throws {
+        try await withFixture { _, client in
+            for uri in ["/v1/nothing", "/v1/appeals/short", "/v1/appeals/\(String(repeating: "A", count: 26))"] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .notFound, "\(uri)")
+                    let error = try Self.object(response.body)
+                    #expect(error["error"] != nil, "\(uri)")
+                }
+            }
+        }
+    }
+}

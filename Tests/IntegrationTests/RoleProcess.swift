@@ -1,0 +1,49 @@
+import Foundation
+
+/// One `suban` role running as its own process, as operators run it.
+final class RoleProcess: @unchecked Sendable {
+    let role: String
+    let process = Process()
+    private let log: FileHandle
+    let logPath: String
+
+    static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["SUBAN_BIN"] { return URL(fileURLWithPath: path) }
+        // Tests/IntegrationTests/RoleProcess.swift → the package root's debug build.
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".build/debug/suban")
+    }
+
+    init(_ arguments: [String], environment: [String: String]) throws {
+        role = arguments[0]
+        logPath = NSTemporaryDirectory() + "suban-\(role)-\(UUID().uuidString.prefix(8)).log"
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+    }
+
+    /// SIGKILL: no shutdown, no cleanup, as a crash or an OOM kill.
+    func kill() {
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// SIGTERM; returns how long the process took to exit.
+    func terminate() -> Duration {
+        let start = ContinuousClock.now
+        process.terminate()
+        process.waitUntilExit()
+        return ContinuousClock.now - start
+    }
+
+    var output: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    /// Below Linux's ephemeral range (32768–60999), so no outgoing connection holds it,
+    /// and apart from the 20000–39999 that scripts/test.sh gives the servers.
+    static func freePort() -> Int { Int.random(in: 10_000..<19_999) }
+}
