@@ -16,6 +16,7 @@ swift build -c "$BUILD" --product suban
 bin="$(swift build -c "$BUILD" --show-bin-path)/suban"
 
 mkdir -p var/log
+rm -f var/stopping
 eval "export $(bash scripts/servers.sh start var "$REDIS_PORT" "$PG_PORT" | tr '\n' ' ')"
 echo "redis $REDIS_URL, postgres $DATABASE_URL"
 "$bin" migrate
@@ -28,6 +29,7 @@ supervise() {
     while true; do
       "$bin" "$@" >>"var/log/$name.log" 2>&1 & child=$!
       wait $child || true
+      [ -f var/stopping ] && exit 0
       echo "$(date -u +%FT%TZ) $name exited, restarting" >>"var/log/supervisor.log"
       sleep 1
     done ) &
@@ -35,11 +37,13 @@ supervise() {
 }
 stop_all() {
   echo; echo "stopping..."
+  touch var/stopping
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   bash scripts/servers.sh stop var
 }
 trap stop_all EXIT
+trap 'exit 130' INT TERM
 
 for i in $(seq 0 $((INTAKE - 1))); do supervise "intake-$i" intake --port $((8080 + 100 * i)); done
 for i in $(seq 0 $((DISPATCH - 1))); do supervise "dispatch-$i" dispatch; done
@@ -50,5 +54,6 @@ echo "intake: http://127.0.0.1:8080 (+$((INTAKE - 1)) more on 8180, 8280, ...), 
 "$bin" demo --intake http://127.0.0.1:8080 --count "$DEMO_COUNT"
 if [ "$STAY" = 1 ]; then
   echo "running; Ctrl-C stops everything"
-  while true; do sleep 3600; done
+  # A background sleep, so a signal to this script runs its trap at once.
+  while true; do sleep 3600 & wait $!; done
 fi

@@ -17,20 +17,25 @@ public struct Classification: Sendable, Hashable {
 /// found in the text scores its length in characters for its item, so a
 /// specific phrase ("夜间施工") outweighs a generic one ("施工").
 public struct Classifier: Sendable {
-    private let phrases: [(phrase: String, items: [String])]
+    private let matcher: PhraseMatcher
+    /// For each phrase of `matcher`, the items it is evidence for.
+    private let itemsByPhrase: [[String]]
 
     public init(catalog: Catalog) {
         var byPhrase: [String: [String]] = [:]
         for item in catalog.items {
             for keyword in item.keywords { byPhrase[keyword, default: []].append(item.code) }
         }
-        phrases = byPhrase.map { ($0.key, $0.value) }.sorted { $0.phrase < $1.phrase }
+        let phrases = byPhrase.keys.sorted()
+        matcher = PhraseMatcher(phrases)
+        itemsByPhrase = phrases.map { byPhrase[$0]! }
     }
 
     public func classify(_ text: String) -> Classification {
         var scores: [String: Int] = [:]
-        for (phrase, items) in phrases where text.contains(phrase) {
-            for item in items { scores[item, default: 0] += phrase.count }
+        for index in matcher.matches(in: text) {
+            let weight = matcher.phrases[index].count
+            for item in itemsByPhrase[index] { scores[item, default: 0] += weight }
         }
         let ranked = scores.map { Classification.Candidate(itemCode: $0.key, score: $0.value) }
             .sorted { $0.score != $1.score ? $0.score > $1.score : $0.itemCode < $1.itemCode }
@@ -54,8 +59,10 @@ public enum UrgencyDetector {
         "滑坡", "泥石流", "有人掉", "危险", "快要倒",
     ]
 
-    /// The signals found in `text`, in catalog order; empty when none.
+    private static let matcher = PhraseMatcher(signals)
+
+    /// The signals found in `text`, in list order; empty when none.
     public static func signals(in text: String) -> [String] {
-        signals.filter { text.contains($0) }
+        matcher.matches(in: text).sorted().map { signals[$0] }
     }
 }

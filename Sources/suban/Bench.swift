@@ -16,6 +16,8 @@ struct Bench: AsyncParsableCommand {
         _ = options.logger(role: "bench")
         let infrastructure = try options.infrastructure()
         let watcher = try await DispatchWatcher(redis: infrastructure.redis)
+        let following = Task { try await watcher.follow() }
+        defer { following.cancel() }
         let runID = "bench-\(UUID().uuidString.prefix(8))"
         let bar = ProgressBar(total: count, label: "submitting ")
         let start = ContinuousClock.now
@@ -24,7 +26,7 @@ struct Bench: AsyncParsableCommand {
         let submitted = ContinuousClock.now
         let accepted = submissions.filter { $0.status == 202 && $0.ticketID != nil }
         let waitBar = ProgressBar(total: accepted.count, label: "dispatching")
-        _ = try await watcher.wait(for: Set(accepted.compactMap(\.ticketID)), timeout: .seconds(120)) { waitBar.draw($0) }
+        _ = try await DispatchWatcher.wait(watcher, for: Set(accepted.compactMap(\.ticketID)), timeout: .seconds(120), progress: waitBar)
         let completed = await watcher.completed
 
         var acknowledge = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)

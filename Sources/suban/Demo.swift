@@ -17,6 +17,8 @@ struct Demo: AsyncParsableCommand {
         _ = options.logger(role: "demo")
         let infrastructure = try options.infrastructure()
         let watcher = try await DispatchWatcher(redis: infrastructure.redis)
+        let following = Task { try await watcher.follow() }
+        defer { following.cancel() }
         let runID = "demo-\(Int(Date().timeIntervalSince1970))"
         let bar = ProgressBar(total: count, label: "submitting ")
         let submissions = await LoadGenerator(intakeURL: URL(string: intake)!, concurrency: concurrency)
@@ -24,7 +26,7 @@ struct Demo: AsyncParsableCommand {
         let accepted = submissions.filter { $0.status == 202 }
         let tickets = Set(accepted.compactMap(\.ticketID))
         let dispatchBar = ProgressBar(total: tickets.count, label: "dispatching")
-        let done = try await watcher.wait(for: tickets, timeout: .seconds(60)) { dispatchBar.draw($0) }
+        let done = try await DispatchWatcher.wait(watcher, for: tickets, timeout: .seconds(60), progress: dispatchBar)
 
         let rows = try await infrastructure.postgres.query("""
             SELECT d.name, count(*) AS n FROM assignments a

@@ -2,7 +2,8 @@ import Redis
 import SubanStore
 
 /// Follows the events stream (plain XREAD, no group: it only watches) and
-/// notes when each ticket was dispatched or sent to triage.
+/// notes when each ticket was dispatched or sent to triage. Started before the
+/// first appeal is sent, so every event is timed as it arrives.
 actor DispatchWatcher {
     private let redis: RedisClient
     private var lastID: String
@@ -14,22 +15,35 @@ actor DispatchWatcher {
         lastID = newest.array?.first?.array?.first?.string ?? "0-0"
     }
 
-    /// Reads until every ticket in `tickets` is done or `timeout` passes; `progress` gets the count done.
-    func wait(for tickets: Set<String>, timeout: Duration, progress: (Int) -> Void) async throws -> Int {
-        let deadline = ContinuousClock.now + timeout
-        var done = tickets.filter { completed[$0] != nil }.count
-        while done < tickets.count, ContinuousClock.now < deadline {
-            let reply = try await redis.send(RedisCommand("XREAD", "COUNT", 2000, "BLOCK", 500, "STREAMS", StreamNames.events, lastID),
+    /// Reads until cancelled.
+    func follow() async throws {
+        while !Task.isCancelled {
+            let reply = try await redis.send(RedisCommand("XREAD", "COUNT", 5000, "BLOCK", 200, "STREAMS", StreamNames.events, lastID),
                                              timeout: .seconds(5))
+            let now = ContinuousClock.now
             for entry in try RedisClient.decodeReadReply(reply) {
                 lastID = entry.id
                 guard let event = entry.fields["event"], event == "dispatched" || event == "triaged",
                       let ticket = entry.fields["ticket"], completed[ticket] == nil else { continue }
-                completed[ticket] = (event, .now)
-                if tickets.contains(ticket) { done += 1 }
+                completed[ticket] = (event, now)
             }
-            progress(done)
         }
+    }
+
+    func count(of tickets: Set<String>) -> Int {
+        tickets.reduce(0) { $0 + (completed[$1] == nil ? 0 : 1) }
+    }
+
+    /// Waits until every ticket in `tickets` is done or `timeout` passes; returns how many are done.
+    static func wait(_ watcher: DispatchWatcher, for tickets: Set<String>, timeout: Duration, progress: ProgressBar) async throws -> Int {
+        let deadline = ContinuousClock.now + timeout
+        var done = await watcher.count(of: tickets)
+        while done < tickets.count, ContinuousClock.now < deadline {
+            progress.draw(done)
+            try await Task.sleep(for: .milliseconds(100))
+            done = await watcher.count(of: tickets)
+        }
+        progress.draw(done)
         return done
     }
 }
