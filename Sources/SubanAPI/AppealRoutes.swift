@@ -30,9 +30,9 @@ public struct IntakeRoutes: Sendable {
         }
         let body: JSONValue
         do {
-            body = try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))
+            body = try JSONValue.parse(buffer.readableBytesView)
         } catch {
-            throw APIError.malformedJSON(Self.describe(error))
+            throw APIError.malformedJSON(error.description)
         }
         let appeal: Appeal
         switch validator.validate(body) {
@@ -49,13 +49,6 @@ public struct IntakeRoutes: Sendable {
         }
     }
 
-    static func describe(_ error: any Error) -> String {
-        guard let decoding = error as? DecodingError else { return "unreadable" }
-        switch decoding {
-        case .dataCorrupted(let context): return context.underlyingError.map { "\($0)" }.map { String($0.prefix(120)) } ?? context.debugDescription
-        default: return "unreadable"
-        }
-    }
 }
 
 /// The 202 body: enough for the channel to show the citizen and to track the ticket.

@@ -179,7 +179,7 @@ struct ObjectReader {
             fail(key, "must be a string, not \(value.typeName)")
             return nil
         }
-        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = raw.trimmedOfWhitespace
         if text.isEmpty {
             if required { fail(key, "must not be empty") }
             return nil
@@ -266,5 +266,16 @@ public enum PhoneNumber {
     public static func masked(_ digits: String) -> String {
         guard digits.count > 7 else { return String(repeating: "*", count: digits.count) }
         return String(digits.prefix(3)) + "****" + String(digits.suffix(4))
+    }
+}
+
+extension String {
+    /// Leading and trailing white space (including newlines and U+3000) removed.
+    var trimmedOfWhitespace: String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        if first == scalars.startIndex, last == scalars.index(before: scalars.endIndex) { return self }
+        return String(scalars[first...last])
     }
 }

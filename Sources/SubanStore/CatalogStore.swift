@@ -4,21 +4,17 @@ import SubanCore
 
 /// The responsibility catalog and the departments in PostgreSQL, where operators edit them.
 public enum CatalogStore {
-    private struct DepartmentRow: Encodable { var code, name, level: String; var districtCode: String? }
-    private struct CategoryRow: Encodable { var code, name: String }
-    private struct ItemRow: Encodable { var code, categoryCode, name, lead: String; var coHandlers, keywords: [String] }
-
     /// Adds the shipped rows that are missing. Rows already there are operators'
     /// and stay as they are. Returns how many rows were added.
     @discardableResult
     public static func seed(catalog: Catalog, departments: [Department], on connection: PostgresConnection) throws -> Int {
-        let departmentRows = try RecordSet.encode(departments.map {
-            DepartmentRow(code: $0.code, name: $0.name, level: $0.level.rawValue, districtCode: $0.districtCode)
+        let departmentRows = RecordSet.encode(departments.map {
+            ["code": .string($0.code), "name": .string($0.name), "level": .string($0.level.rawValue), "district_code": JSONValue($0.districtCode)]
         })
-        let categoryRows = try RecordSet.encode(catalog.categories.map { CategoryRow(code: $0.code, name: $0.name) })
-        let itemRows = try RecordSet.encode(catalog.items.map {
-            ItemRow(code: $0.code, categoryCode: $0.categoryCode, name: $0.name, lead: $0.lead.description,
-                    coHandlers: $0.coHandlers.map(\.description), keywords: $0.keywords)
+        let categoryRows = RecordSet.encode(catalog.categories.map { ["code": .string($0.code), "name": .string($0.name)] })
+        let itemRows = RecordSet.encode(catalog.items.map {
+            ["code": .string($0.code), "category_code": .string($0.categoryCode), "name": .string($0.name), "lead": .string($0.lead.description),
+             "co_handlers": .array($0.coHandlers.map { .string($0.description) }), "keywords": .array($0.keywords.map(JSONValue.string))]
         })
         var added = try connection.query("""
             INSERT INTO departments (code, name, level, district_code)

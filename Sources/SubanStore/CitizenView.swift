@@ -55,7 +55,6 @@ extension TicketStore {
             CitizenView.Unit(department: try row.decode("department_code"), name: try row.decode("name"), role: try row.decode("role"),
                              status: try row.decode("status"), assignedAt: try row.decode("assigned_at"))
         }
-        let decoder = JSONDecoder()
         let steps = try connection.query("""
             SELECT e.kind, e.department_code, d.name, e.detail::text AS detail, e.at
             FROM ticket_events e LEFT JOIN departments d ON d.code = e.department_code
@@ -63,7 +62,7 @@ extension TicketStore {
             """, [id]).map { row in
             CitizenView.Step(kind: try row.decode("kind"), department: try row.decodeIfPresent("department_code"),
                              departmentName: try row.decodeIfPresent("name"), at: try row.decode("at"),
-                             detail: try decoder.decode(JSONValue.self, from: Data(try row.decode("detail", as: String.self).utf8)))
+                             detail: try JSONValue.parse(try row.decode("detail", as: String.self).utf8))
         }
         return CitizenView(
             trackingCode: try ticket.decode("tracking_code"), status: try ticket.decode("status"), type: try ticket.decode("type"),

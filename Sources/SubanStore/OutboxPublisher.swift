@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Postgres
 import Redis
+import SubanCore
 
 /// Puts outbox rows on their Redis streams, then deletes them.
 ///
@@ -79,7 +80,10 @@ public struct OutboxPublisher: Sendable {
     }
 
     public static func message(_ row: PostgresRow) throws -> OutboxMessage {
-        let fields = try JSONDecoder().decode([String: String].self, from: Data(try row.decode("fields", as: String.self).utf8))
+        let text: String = try row.decode("fields")
+        guard let fields = try JSONValue.parse(text.utf8).stringFields else {
+            throw PostgresError(kind: .decoding, message: "outbox fields are not a flat object of strings: \(text.prefix(80))")
+        }
         return OutboxMessage(id: try row.decode("id"), stream: try row.decode("stream"), fields: fields)
     }
 }

@@ -52,27 +52,6 @@ public struct IntakeReceipt: Sendable, Hashable {
 /// Ticket writes and reads. Every method runs on a connection the caller
 /// holds, so callers choose the transaction around them.
 public enum TicketStore {
-    private struct IntakeRow: Encodable {
-        var id: UUID
-        var trackingCode: String
-        var channel: String
-        var channelRef: String
-        var type: String
-        var urgent: Bool
-        var text: String
-        var districtCode: String?
-        var streetCode: String?
-        var community: String?
-        var address: String?
-        var latitude: Double?
-        var longitude: Double?
-        var anonymous: Bool
-        var attachments: [Attachment]
-        var phone: String?
-        var receivedAt: Date
-        var dispatchDueAt: Date
-    }
-
     /// Records a batch of appeals in the caller's transaction: the tickets, their
     /// contacts, their `received` events and their outbox rows, in one statement.
     /// Returns the ticket now holding each idempotency key and the outbox rows to publish.
@@ -82,15 +61,20 @@ public enum TicketStore {
         // Sorted so concurrent batches take unique-index locks in one order and cannot deadlock.
         let rows = tickets.sorted { ($0.appeal.channel.rawValue, $0.appeal.channelRef) < ($1.appeal.channel.rawValue, $1.appeal.channelRef) }.map { ticket in
             let appeal = ticket.appeal
-            return IntakeRow(
-                id: ticket.id, trackingCode: ticket.trackingCode, channel: appeal.channel.rawValue, channelRef: appeal.channelRef,
-                type: appeal.type.rawValue, urgent: appeal.urgent, text: appeal.text, districtCode: appeal.location.districtCode,
-                streetCode: appeal.location.streetCode, community: appeal.location.community, address: appeal.location.address,
-                latitude: appeal.location.coordinates?.latitude, longitude: appeal.location.coordinates?.longitude,
-                anonymous: appeal.contact.anonymous, attachments: appeal.attachments, phone: appeal.contact.phone,
-                receivedAt: ticket.receivedAt, dispatchDueAt: SLAPolicy.dispatchDeadline(receivedAt: ticket.receivedAt, urgent: appeal.urgent))
+            let row: [String: JSONValue] = [
+                "id": .string(ticket.id.postgresText), "tracking_code": .string(ticket.trackingCode),
+                "channel": .string(appeal.channel.rawValue), "channel_ref": .string(appeal.channelRef), "type": .string(appeal.type.rawValue),
+                "urgent": .bool(appeal.urgent), "text": .string(appeal.text), "district_code": JSONValue(appeal.location.districtCode),
+                "street_code": JSONValue(appeal.location.streetCode), "community": JSONValue(appeal.location.community),
+                "address": JSONValue(appeal.location.address), "latitude": JSONValue(appeal.location.coordinates?.latitude),
+                "longitude": JSONValue(appeal.location.coordinates?.longitude), "anonymous": .bool(appeal.contact.anonymous),
+                "attachments": .array(appeal.attachments.map { .object(["url": .string($0.url), "media": .string($0.media.rawValue)]) }),
+                "phone": JSONValue(appeal.contact.phone), "received_at": JSONValue(ticket.receivedAt),
+                "dispatch_due_at": JSONValue(SLAPolicy.dispatchDeadline(receivedAt: ticket.receivedAt, urgent: appeal.urgent)),
+            ]
+            return row
         }
-        let json = try RecordSet.encode(rows)
+        let json = RecordSet.encode(rows)
         let outbox = try connection.query("""
             WITH input AS (
                 SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
@@ -156,8 +140,8 @@ public enum TicketStore {
     }
 
     /// What dispatch decided for one ticket.
-    public struct DispatchOutcome: Sendable, Hashable, Encodable {
-        public struct Unit: Sendable, Hashable, Encodable {
+    public struct DispatchOutcome: Sendable, Hashable {
+        public struct Unit: Sendable, Hashable {
             public var department: String
             public var role: String
             public var stream: String
@@ -207,6 +191,15 @@ public enum TicketStore {
                 ]
             }
         }
+
+        var row: [String: JSONValue] {
+            [
+                "id": .string(id.postgresText), "status": .string(status), "item_code": JSONValue(itemCode),
+                "category_code": JSONValue(categoryCode), "confidence": .number(confidence), "urgent": .bool(urgent),
+                "district_code": JSONValue(districtCode), "street_code": JSONValue(streetCode), "detail": .object(detail),
+                "units": .array(units.map { .object(["department": .string($0.department), "role": .string($0.role), "stream": .string($0.stream)]) }),
+            ]
+        }
     }
 
     /// Records dispatch outcomes in the caller's transaction. Only tickets still
@@ -255,6 +248,6 @@ public enum TicketStore {
                                           'role', a.role, 'assignment', a.id::text, 'at', now()::text)
             FROM assigned a
             RETURNING id, stream, fields::text AS fields
-            """, [try RecordSet.encode(outcomes), StreamNames.events]).map(OutboxPublisher.message)
+            """, [RecordSet.encode(outcomes.map(\.row)), StreamNames.events]).map(OutboxPublisher.message)
     }
 }

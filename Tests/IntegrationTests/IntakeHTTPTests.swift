@@ -75,10 +75,21 @@ import Testing
 
     struct BadRequest: Sendable, CustomTestStringConvertible {
         var name: String
-        var body: String
+        var body: [UInt8]
         var status: HTTPResponse.Status
         var field: String
         var testDescription: String { name }
+
+        init(name: String, body: String, status: HTTPResponse.Status, field: String) {
+            self.init(name: name, bytes: Array(body.utf8), status: status, field: field)
+        }
+
+        init(name: String, bytes: [UInt8], status: HTTPResponse.Status, field: String) {
+            self.name = name
+            self.body = bytes
+            self.status = status
+            self.field = field
+        }
     }
 
     static let badRequests: [BadRequest] = [
@@ -99,12 +110,15 @@ import Testing
         BadRequest(name: "text over the limit", body: #"{"channel":"app","channel_ref":"x","type":"help","text":"\#(String(repeating: "长", count: 2001))","location":{"district":"futian"},"contact":{"anonymous":true}}"#,
                    status: .unprocessableContent, field: "text"),
         BadRequest(name: "body over the limit", body: String(repeating: " ", count: 70_000) + "{}", status: .contentTooLarge, field: "body"),
+        BadRequest(name: "nested 30,000 deep", body: String(repeating: "[", count: 30_000) + String(repeating: "]", count: 30_000),
+                   status: .badRequest, field: "body"),
+        BadRequest(name: "invalid UTF-8", bytes: [0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d], status: .badRequest, field: "body"),
     ]
 
     @Test func rejectsBadInputWithJSONNamingTheFieldAndRecordsNothing() async throws {
         try await withFixture { fixture, client in
             for bad in Self.badRequests {
-                try await client.execute(uri: "/v1/appeals", method: .post, body: ByteBuffer(string: bad.body)) { response in
+                try await client.execute(uri: "/v1/appeals", method: .post, body: ByteBuffer(bytes: bad.body)) { response in
                     #expect(response.status == bad.status, "\(bad.name)")
                     #expect(response.headers[.contentType]?.hasPrefix("application/json") == true, "\(bad.name)")
                     let error = try Self.object(response.body)
