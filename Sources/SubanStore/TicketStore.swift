@@ -105,11 +105,24 @@ public enum TicketStore {
             RETURNING id, stream, fields::text AS fields
             """, [json, StreamNames.newTickets, StreamNames.events]).map(OutboxPublisher.message)
 
+        // New tickets are known from their own outbox rows; only keys that an earlier
+        // submission already held need a look-up.
+        let inserted = Set(outbox.compactMap { $0.stream == StreamNames.newTickets ? $0.fields["ticket"] : nil })
         var stored: [IdempotencyKey: StoredTicket] = [:]
+        var existing: [NewTicket] = []
+        for ticket in tickets {
+            if inserted.contains(ticket.id.postgresText) {
+                stored[ticket.idempotencyKey] = StoredTicket(ticketID: ticket.id, trackingCode: ticket.trackingCode, status: TicketStatus.received.rawValue)
+            } else {
+                existing.append(ticket)
+            }
+        }
+        guard !existing.isEmpty else { return (stored, outbox) }
+        let keys = RecordSet.encode(existing.map { ["channel": .string($0.appeal.channel.rawValue), "channel_ref": .string($0.appeal.channelRef)] })
         for row in try connection.query("""
             SELECT t.id, t.tracking_code, t.status, t.channel, t.channel_ref
             FROM tickets t JOIN jsonb_to_recordset($1::jsonb) AS x(channel text, channel_ref text) USING (channel, channel_ref)
-            """, [json]) {
+            """, [keys]) {
             let key = IdempotencyKey(channel: try row.decode("channel"), channelRef: try row.decode("channel_ref"))
             stored[key] = StoredTicket(ticketID: try row.decode("id"), trackingCode: try row.decode("tracking_code"), status: try row.decode("status"))
         }

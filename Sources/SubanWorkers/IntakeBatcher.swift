@@ -24,8 +24,9 @@ public enum IntakeError: Error, CustomStringConvertible {
 /// 2. `flushers` loops each take everything queued (up to `maxBatch`) and
 ///    record it in one transaction; at low load a batch is one ticket and adds
 ///    no wait, under load batches grow by themselves.
-/// 3. Callers are answered after COMMIT, and only then are the outbox rows
-///    put on Redis: a crash in between leaves them for `OutboxRelay`.
+/// 3. Callers are answered after COMMIT, and the outbox rows are handed to
+///    `OutboxQueue` for Redis: a crash before they are published leaves them
+///    for `OutboxRelay`.
 /// 4. On shutdown it stops taking tickets and drains what is queued.
 public actor IntakeBatcher: Service {
     public struct Configuration: Sendable {
@@ -42,16 +43,16 @@ public actor IntakeBatcher: Service {
 
     private let configuration: Configuration
     private let postgres: PostgresClient
-    private let publisher: OutboxPublisher
+    private let outbox: OutboxQueue
     private let logger: Logger
     private var pending: [Pending] = []
     private var idleFlushers: [CheckedContinuation<[Pending]?, Never>] = []
     private var stopping = false
 
-    public init(configuration: Configuration = Configuration(), postgres: PostgresClient, publisher: OutboxPublisher, logger: Logger) {
+    public init(configuration: Configuration = Configuration(), postgres: PostgresClient, outbox: OutboxQueue, logger: Logger) {
         self.configuration = configuration
         self.postgres = postgres
-        self.publisher = publisher
+        self.outbox = outbox
         self.logger = logger
     }
 
@@ -116,11 +117,7 @@ public actor IntakeBatcher: Service {
                     item.continuation.resume(throwing: IntakeError.storeUnavailable("ticket missing after commit"))
                 }
             }
-            do {
-                try await publisher.publish(result.outbox)
-            } catch {
-                logger.warning("outbox publish deferred to relay", metadata: ["error": "\(error)", "rows": "\(result.outbox.count)"])
-            }
+            await outbox.enqueue(result.outbox)
         } catch let error as PostgresError where error.kind == .server && !error.isTransient && batch.count > 1 {
             // One row the database refuses must not fail its neighbours: retry them one by one.
             logger.warning("batch refused, retrying singly", metadata: ["error": "\(error)", "size": "\(batch.count)"])

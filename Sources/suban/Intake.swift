@@ -18,11 +18,12 @@ struct Intake: AsyncParsableCommand {
         let infrastructure = try options.infrastructure()
         var batcherConfiguration = IntakeBatcher.Configuration()
         batcherConfiguration.flushers = max(1, options.databasePoolSize / 2)
-        let batcher = IntakeBatcher(configuration: batcherConfiguration, postgres: infrastructure.postgres,
-                                    publisher: infrastructure.publisher, logger: logger)
+        let outbox = OutboxQueue(publisher: infrastructure.publisher, logger: logger)
+        let batcher = IntakeBatcher(configuration: batcherConfiguration, postgres: infrastructure.postgres, outbox: outbox, logger: logger)
         let relay = OutboxRelay(publisher: infrastructure.publisher, logger: logger)
         let routes = RouteSet(intake: IntakeRoutes(batcher: batcher), citizen: CitizenRoutes(postgres: infrastructure.postgres))
-        let app = buildApplication(routes, host: host, port: port, services: [batcher, relay], logger: logger)
+        // Shut down in reverse: HTTP first, then the batcher drains into the queue, then the queue drains to Redis.
+        let app = buildApplication(routes, host: host, port: port, services: [relay, outbox, batcher], logger: logger)
         try await ServiceGroup(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
         await infrastructure.shutdown()
     }

@@ -78,7 +78,8 @@ import Testing
     @Test func concurrentDuplicateSubmissionsMakeOneTicket() async throws {
         let postgres = PostgresClient(url: try await TestServers.freshDatabase(), maxConnections: 4, threadPool: TestServers.threadPool)
         let (_, redis) = try await TestServers.freshRedis()
-        let batcher = IntakeBatcher(postgres: postgres, publisher: OutboxPublisher(redis: redis, postgres: postgres), logger: TestServers.logger)
+        let outbox = OutboxQueue(publisher: OutboxPublisher(redis: redis, postgres: postgres), logger: TestServers.logger)
+        let batcher = IntakeBatcher(postgres: postgres, outbox: outbox, logger: TestServers.logger)
         let runner = Task { try await batcher.run() }
         let receipts = try await withThrowingTaskGroup(of: IntakeReceipt.self) { group in
             for _ in 0..<20 { group.addTask { try await batcher.submit(NewTicket(appeal: Self.appeal("same-ref"))) } }

@@ -19,10 +19,10 @@ import Testing
     func withFixture(_ body: @escaping @Sendable (Fixture, any TestClientProtocol) async throws -> Void) async throws {
         let postgres = PostgresClient(url: try await TestServers.freshDatabase(), maxConnections: 4, threadPool: TestServers.threadPool)
         let (_, redis) = try await TestServers.freshRedis()
-        let publisher = OutboxPublisher(redis: redis, postgres: postgres)
-        let batcher = IntakeBatcher(postgres: postgres, publisher: publisher, logger: TestServers.logger)
+        let outbox = OutboxQueue(publisher: OutboxPublisher(redis: redis, postgres: postgres), logger: TestServers.logger)
+        let batcher = IntakeBatcher(postgres: postgres, outbox: outbox, logger: TestServers.logger)
         let routes = RouteSet(intake: IntakeRoutes(batcher: batcher), citizen: CitizenRoutes(postgres: postgres))
-        let app = buildApplication(routes, host: "127.0.0.1", port: 0, services: [batcher], logger: TestServers.logger)
+        let app = buildApplication(routes, host: "127.0.0.1", port: 0, services: [outbox, batcher], logger: TestServers.logger)
         try await app.test(.live) { client in
             try await body(Fixture(postgres: postgres, redis: redis), client)
         }
