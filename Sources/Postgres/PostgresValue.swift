@@ -15,29 +15,20 @@ extension String: PostgresEncodable, PostgresDecodable {
     public init(postgresText text: String) { self = text }
 }
 
-extension Int: PostgresEncodable, PostgresDecodable {
-    public var postgresText: String { String(self) }
+/// Numbers travel as their decimal text.
+public protocol PostgresNumber: PostgresEncodable, PostgresDecodable, LosslessStringConvertible {}
+
+extension PostgresNumber {
+    public var postgresText: String { description }
     public init(postgresText text: String) throws(PostgresError) {
-        guard let value = Int(text) else { throw .decoding(text, as: "Int") }
+        guard let value = Self(text) else { throw .decoding(text, as: "\(Self.self)") }
         self = value
     }
 }
 
-extension Int64: PostgresEncodable, PostgresDecodable {
-    public var postgresText: String { String(self) }
-    public init(postgresText text: String) throws(PostgresError) {
-        guard let value = Int64(text) else { throw .decoding(text, as: "Int64") }
-        self = value
-    }
-}
-
-extension Double: PostgresEncodable, PostgresDecodable {
-    public var postgresText: String { String(self) }
-    public init(postgresText text: String) throws(PostgresError) {
-        guard let value = Double(text) else { throw .decoding(text, as: "Double") }
-        self = value
-    }
-}
+extension Int: PostgresNumber {}
+extension Int64: PostgresNumber {}
+extension Double: PostgresNumber {}
 
 extension Bool: PostgresEncodable, PostgresDecodable {
     public var postgresText: String { self ? "t" : "f" }

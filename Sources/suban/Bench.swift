@@ -15,19 +15,9 @@ struct Bench: AsyncParsableCommand {
     func run() async throws {
         _ = options.logger(role: "bench")
         let infrastructure = try options.infrastructure()
-        let watcher = try await DispatchWatcher(redis: infrastructure.redis)
-        let following = Task { try await watcher.follow() }
-        defer { following.cancel() }
-        let runID = "bench-\(UUID().uuidString.prefix(8))"
-        let bar = ProgressBar(total: count, label: "submitting ")
-        let start = ContinuousClock.now
-        let submissions = await LoadGenerator(intakeURL: URL(string: intake)!, concurrency: concurrency)
-            .run(count: count, runID: runID) { bar.draw($0) }
-        let submitted = ContinuousClock.now
-        let accepted = submissions.filter { $0.status == 202 && $0.ticketID != nil }
-        let waitBar = ProgressBar(total: accepted.count, label: "dispatching")
-        _ = try await DispatchWatcher.wait(watcher, for: Set(accepted.compactMap(\.ticketID)), timeout: .seconds(120), progress: waitBar)
-        let completed = await watcher.completed
+        let run = try await LoadRun.perform(redis: infrastructure.redis, intake: intake, count: count, concurrency: concurrency,
+                                            runID: "bench-\(UUID().uuidString.prefix(8))", timeout: .seconds(120))
+        let (start, submitted, accepted, completed) = (run.started, run.submitted, run.accepted, run.completed)
 
         var acknowledge = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
         var endToEnd = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)

@@ -16,17 +16,11 @@ struct Demo: AsyncParsableCommand {
     func run() async throws {
         _ = options.logger(role: "demo")
         let infrastructure = try options.infrastructure()
-        let watcher = try await DispatchWatcher(redis: infrastructure.redis)
-        let following = Task { try await watcher.follow() }
-        defer { following.cancel() }
-        let runID = "demo-\(Int(Date().timeIntervalSince1970))"
-        let bar = ProgressBar(total: count, label: "submitting ")
-        let submissions = await LoadGenerator(intakeURL: URL(string: intake)!, concurrency: concurrency)
-            .run(count: count, runID: runID) { bar.draw($0) }
-        let accepted = submissions.filter { $0.status == 202 }
-        let tickets = Set(accepted.compactMap(\.ticketID))
-        let dispatchBar = ProgressBar(total: tickets.count, label: "dispatching")
-        let done = try await DispatchWatcher.wait(watcher, for: tickets, timeout: .seconds(60), progress: dispatchBar)
+        let run = try await LoadRun.perform(redis: infrastructure.redis, intake: intake, count: count, concurrency: concurrency,
+                                            runID: "demo-\(Int(Date().timeIntervalSince1970))", timeout: .seconds(60))
+        let runID = run.runID
+        let accepted = run.accepted
+        let done = run.placedCount
 
         let rows = try await infrastructure.postgres.query("""
             SELECT d.name, count(*) AS n FROM assignments a
@@ -36,7 +30,7 @@ struct Demo: AsyncParsableCommand {
         let states = try await infrastructure.postgres.query("""
             SELECT status, count(*) AS n, count(*) FILTER (WHERE urgent) AS urgent FROM tickets WHERE channel_ref LIKE $1 GROUP BY status ORDER BY status
             """, ["\(runID)-%"])
-        print("\nsubmitted \(submissions.count), accepted \(accepted.count), placed by dispatch \(done)")
+        print("\nsubmitted \(run.submissions.count), accepted \(accepted.count), placed by dispatch \(done)")
         for row in states {
             print("  \(try row.decode("status", as: String.self)): \(try row.decode("n", as: Int.self)) (urgent \(try row.decode("urgent", as: Int.self)))")
         }
@@ -46,6 +40,6 @@ struct Demo: AsyncParsableCommand {
             print("track one: curl -s \(intake)/v1/appeals/\(code)")
         }
         await infrastructure.shutdown()
-        if done < tickets.count { throw ExitCode(1) }
+        if done < accepted.count { throw ExitCode(1) }
     }
 }
