@@ -59,8 +59,6 @@ public actor ConnectionPool<Connection: BlockingConnection> {
         }
     }
 
-    public var statistics: (open: Int, idle: Int, waiting: Int) { (open, idle.count, waiters.count) }
-
     private func lease() async throws -> Connection {
         while true {
             if closed { throw ConnectionPoolError.closed }

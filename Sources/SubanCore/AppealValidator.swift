@@ -261,12 +261,6 @@ public enum PhoneNumber {
         }
         return nil
     }
-
-    /// What a department sees: `138****8000`.
-    public static func masked(_ digits: String) -> String {
-        guard digits.count > 7 else { return String(repeating: "*", count: digits.count) }
-        return String(digits.prefix(3)) + "****" + String(digits.suffix(4))
-    }
 }
 
 extension String {

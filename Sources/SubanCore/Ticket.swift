@@ -11,23 +11,12 @@ public enum TicketStatus: String, Sendable, Codable, CaseIterable {
     case dispatched
 }
 
-/// What happened to a ticket, one row of its timeline and one entry on the events stream.
-public enum TicketEventKind: String, Sendable, Codable, CaseIterable {
-    case received
-    case triaged
-    case dispatched
-    case assigned
-}
-
 /// The statutory clock (seed 003): one place holds the limits, everyone else asks.
 public enum SLAPolicy {
     /// Urgent appeals are dispatched within 30 minutes, others within 2 hours.
     public static func dispatchDeadline(receivedAt: Date, urgent: Bool) -> Date {
         receivedAt.addingTimeInterval(urgent ? 30 * 60 : 2 * 3600)
     }
-
-    /// Urgent appeals: the handling unit must intervene within 24 hours.
-    public static let urgentInterventionLimit: TimeInterval = 24 * 3600
 }
 
 /// The citizen's key to their ticket: 128 random bits in Crockford base32, 26 characters.

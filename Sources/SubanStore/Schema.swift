@@ -75,7 +75,8 @@ public enum Schema {
         );
         CREATE INDEX assignments_department ON assignments (department_code, status);
 
-        -- The timeline: append-only, one row per state change.
+        -- The timeline: append-only, one row per state change
+        -- (received, dispatched, triaged, assigned so far).
         CREATE TABLE ticket_events (
             id bigserial PRIMARY KEY,
             ticket_id uuid NOT NULL REFERENCES tickets (id),

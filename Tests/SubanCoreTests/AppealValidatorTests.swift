@@ -117,8 +117,4 @@ import Testing
     func normalizesPhoneNumbers(_ raw: String, _ expected: String?) {
         #expect(PhoneNumber.normalize(raw) == expected)
     }
-
-    @Test func masksPhoneNumbers() {
-        #expect(PhoneNumber.masked("13800138000") == "138****8000")
-    }
 }
