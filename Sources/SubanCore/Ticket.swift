@@ -13,6 +13,26 @@ public enum TicketStatus: String, Sendable, Codable, CaseIterable {
 
 /// The statutory clock (seed 003): one place holds the limits, everyone else asks.
 public enum SLAPolicy {
+    /// Working days to close an appeal of each type, counted from the day after receipt.
+    public static func replyLimit(_ type: AppealType) -> Int {
+        switch type {
+        case .consultation: 2
+        case .help, .suggestion: 10
+        case .complaint, .report: 15
+        }
+    }
+
+    /// When the ticket must be closed. Urgent appeals must also be taken up within 24 hours
+    /// (`interventionDeadline`); the type's limit still bounds the whole case.
+    public static func replyDeadline(_ type: AppealType, receivedAt: Date, calendar: WorkingCalendar) -> Deadline {
+        calendar.deadline(addingWorkingDays: replyLimit(type), to: receivedAt)
+    }
+
+    /// Urgent appeals: the handling unit intervenes within 24 hours of receipt.
+    public static func interventionDeadline(receivedAt: Date, urgent: Bool) -> Date? {
+        urgent ? receivedAt.addingTimeInterval(24 * 3600) : nil
+    }
+
     /// Urgent appeals are dispatched within 30 minutes, others within 2 hours.
     public static func dispatchDeadline(receivedAt: Date, urgent: Bool) -> Date {
         receivedAt.addingTimeInterval(urgent ? 30 * 60 : 2 * 3600)

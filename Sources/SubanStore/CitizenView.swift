@@ -34,6 +34,11 @@ public struct CitizenView: Sendable, Codable, Hashable {
     public var receivedAt: Date
     public var dispatchDueAt: Date
     public var dispatchedAt: Date?
+    /// The statutory limit for the type, in working days from the day after receipt.
+    public var replyDueAt: Date?
+    /// The deadline assumed plain weekends for a year whose holiday notice is not loaded yet.
+    public var replyDueProvisional: Bool
+    public var interveneDueAt: Date?
     public var departments: [Unit]
     public var timeline: [Step]
 }
@@ -42,7 +47,8 @@ extension TicketStore {
     public static func citizenView(trackingCode: String, on connection: PostgresConnection) throws -> CitizenView? {
         guard let ticket = try connection.query("""
             SELECT t.id, t.tracking_code, t.status, t.type, t.urgent, t.channel, t.category_code, t.item_code, i.name AS item_name,
-                   t.district_code, t.street_code, t.received_at, t.dispatch_due_at, t.dispatched_at
+                   t.district_code, t.street_code, t.received_at, t.dispatch_due_at, t.dispatched_at,
+                   t.reply_due_at, t.reply_due_provisional, t.intervene_due_at
             FROM tickets t LEFT JOIN catalog_items i ON i.code = t.item_code
             WHERE t.tracking_code = $1
             """, [trackingCode]).first else { return nil }
@@ -70,6 +76,8 @@ extension TicketStore {
             item: try ticket.decodeIfPresent("item_code"), itemName: try ticket.decodeIfPresent("item_name"),
             district: try ticket.decodeIfPresent("district_code"), street: try ticket.decodeIfPresent("street_code"),
             receivedAt: try ticket.decode("received_at"), dispatchDueAt: try ticket.decode("dispatch_due_at"),
-            dispatchedAt: try ticket.decodeIfPresent("dispatched_at"), departments: units, timeline: steps)
+            dispatchedAt: try ticket.decodeIfPresent("dispatched_at"), replyDueAt: try ticket.decodeIfPresent("reply_due_at"),
+            replyDueProvisional: try ticket.decode("reply_due_provisional"), interveneDueAt: try ticket.decodeIfPresent("intervene_due_at"),
+            departments: units, timeline: steps)
     }
 }

@@ -2,7 +2,7 @@ import Postgres
 
 /// Suban's schema, one migration per change, never edited once shipped.
 public enum Schema {
-    public static let migrator = Migrator(migrations: [initial])
+    public static let migrator = Migrator(migrations: [initial, statutoryDeadlines])
 
     static let initial = Migration(version: 1, name: "tickets, timeline, assignments, catalog, outbox", sql: """
         CREATE TABLE departments (
@@ -99,5 +99,14 @@ public enum Schema {
             claimed_until timestamptz
         );
         CREATE INDEX outbox_created_at ON outbox (created_at);
+        """)
+
+    static let statutoryDeadlines = Migration(version: 2, name: "statutory deadlines on tickets", sql: """
+        ALTER TABLE tickets
+            ADD COLUMN reply_due_at timestamptz,
+            -- True when the deadline counted days of a year whose holiday notice was not loaded.
+            ADD COLUMN reply_due_provisional boolean NOT NULL DEFAULT false,
+            ADD COLUMN intervene_due_at timestamptz;
+        CREATE INDEX tickets_reply_due_at ON tickets (reply_due_at) WHERE reply_due_at IS NOT NULL;
         """)
 }

@@ -9,12 +9,16 @@ public struct NewTicket: Sendable, Hashable {
     public var trackingCode: String
     public var appeal: Appeal
     public var receivedAt: Date
+    /// The statutory reply deadline, from the working-day calendar.
+    public var replyDeadline: Deadline
 
-    public init(id: UUID = UUID(), trackingCode: String = TrackingCode.generate(), appeal: Appeal, receivedAt: Date = Date()) {
+    public init(id: UUID = UUID(), trackingCode: String = TrackingCode.generate(), appeal: Appeal, receivedAt: Date = Date(),
+                calendar: WorkingCalendar = .china) {
         self.id = id
         self.trackingCode = trackingCode
         self.appeal = appeal
         self.receivedAt = receivedAt
+        self.replyDeadline = SLAPolicy.replyDeadline(appeal.type, receivedAt: receivedAt, calendar: calendar)
     }
 
     public var idempotencyKey: IdempotencyKey { IdempotencyKey(channel: appeal.channel.rawValue, channelRef: appeal.channelRef) }
@@ -61,6 +65,7 @@ public enum TicketStore {
         // Sorted so concurrent batches take unique-index locks in one order and cannot deadlock.
         let rows = tickets.sorted { ($0.appeal.channel.rawValue, $0.appeal.channelRef) < ($1.appeal.channel.rawValue, $1.appeal.channelRef) }.map { ticket in
             let appeal = ticket.appeal
+            let reply = ticket.replyDeadline
             let row: [String: JSONValue] = [
                 "id": .string(ticket.id.postgresText), "tracking_code": .string(ticket.trackingCode),
                 "channel": .string(appeal.channel.rawValue), "channel_ref": .string(appeal.channelRef), "type": .string(appeal.type.rawValue),
@@ -71,6 +76,8 @@ public enum TicketStore {
                 "attachments": .array(appeal.attachments.map { .object(["url": .string($0.url), "media": .string($0.media.rawValue)]) }),
                 "phone": JSONValue(appeal.contact.phone), "received_at": JSONValue(ticket.receivedAt),
                 "dispatch_due_at": JSONValue(SLAPolicy.dispatchDeadline(receivedAt: ticket.receivedAt, urgent: appeal.urgent)),
+                "reply_due_at": JSONValue(reply.at), "reply_due_provisional": .bool(reply.provisional),
+                "intervene_due_at": SLAPolicy.interventionDeadline(receivedAt: ticket.receivedAt, urgent: appeal.urgent).map(JSONValue.init) ?? .null,
             ]
             return row
         }
@@ -80,12 +87,15 @@ public enum TicketStore {
                 SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
                     id uuid, tracking_code text, channel text, channel_ref text, type text, urgent boolean, text text,
                     district_code text, street_code text, community text, address text, latitude float8, longitude float8,
-                    anonymous boolean, attachments jsonb, phone text, received_at timestamptz, dispatch_due_at timestamptz)
+                    anonymous boolean, attachments jsonb, phone text, received_at timestamptz, dispatch_due_at timestamptz,
+                    reply_due_at timestamptz, reply_due_provisional boolean, intervene_due_at timestamptz)
             ), inserted AS (
                 INSERT INTO tickets (id, tracking_code, channel, channel_ref, type, urgent, text, district_code, street_code,
-                                     community, address, latitude, longitude, anonymous, attachments, status, received_at, dispatch_due_at)
+                                     community, address, latitude, longitude, anonymous, attachments, status, received_at, dispatch_due_at,
+                                     reply_due_at, reply_due_provisional, intervene_due_at)
                 SELECT id, tracking_code, channel, channel_ref, type, urgent, text, district_code, street_code,
-                       community, address, latitude, longitude, anonymous, attachments, 'received', received_at, dispatch_due_at
+                       community, address, latitude, longitude, anonymous, attachments, 'received', received_at, dispatch_due_at,
+                       reply_due_at, reply_due_provisional, intervene_due_at
                 FROM input
                 ON CONFLICT (channel, channel_ref) DO NOTHING
                 RETURNING id, channel, type, urgent, received_at

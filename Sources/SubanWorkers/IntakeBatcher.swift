@@ -110,6 +110,9 @@ public actor IntakeBatcher: Service {
         let tickets = batch.map(\.ticket)
         do {
             let result = try await record(tickets)
+            if tickets.contains(where: \.replyDeadline.provisional) {
+                logger.notice("provisional deadlines: they count days of a year whose holiday notice is not loaded, as plain weekends")
+            }
             for item in batch {
                 if let stored = result.stored[item.ticket.idempotencyKey] {
                     item.continuation.resume(returning: IntakeReceipt(stored, for: item.ticket))

@@ -75,6 +75,18 @@ import Testing
         await redis.close()
     }
 
+    @Test func storedDeadlinesCrossTheSpringFestival() async throws {
+        let postgres = PostgresClient(url: try await TestServers.freshDatabase(), maxConnections: 1, threadPool: TestServers.threadPool)
+        // A complaint on Friday 2026-02-13 15:00 Beijing: 15 working days skip Feb 15–23 and count Saturday Feb 28.
+        let received = LocalDay(2026, 2, 13).start.addingTimeInterval(15 * 3600)
+        let ticket = NewTicket(appeal: Self.appeal("deadline-1"), receivedAt: received)
+        _ = try await postgres.transaction { try TicketStore.recordAppeals([ticket], on: $0) }
+        let row = try #require(try await postgres.query("SELECT reply_due_at, reply_due_provisional FROM tickets").first)
+        #expect(try row.decode("reply_due_at", as: Date.self) == LocalDay(2026, 3, 13).start, "the end of 2026-03-12")
+        #expect(try row.decode("reply_due_provisional", as: Bool.self) == false)
+        await postgres.close()
+    }
+
     @Test func concurrentDuplicateSubmissionsMakeOneTicket() async throws {
         let postgres = PostgresClient(url: try await TestServers.freshDatabase(), maxConnections: 4, threadPool: TestServers.threadPool)
         let (_, redis) = try await TestServers.freshRedis()

@@ -67,6 +67,7 @@ import Testing
                 #expect(response.status == .ok)
                 let view = try Self.object(response.body)
                 #expect(view["status"] as? String == "received")
+                #expect(view["reply_due_at"] is String && view["reply_due_provisional"] as? Bool == false, "a complaint's 15-working-day limit")
                 #expect((view["timeline"] as? [[String: Any]])?.first?["kind"] as? String == "received")
                 #expect(String(buffer: response.body).contains("13800138") == false, "no phone number in the citizen view")
             }
