@@ -27,11 +27,12 @@ let package = Package(
             name: "Redis",
             dependencies: ["CHiredis", "BlockingIO", .product(name: "Logging", package: "swift-log")]
         ),
+        .target(name: "CivilDate"),
         .target(
             name: "Postgres",
-            dependencies: ["CLibpq", "BlockingIO", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CLibpq", "BlockingIO", "CivilDate", .product(name: "Logging", package: "swift-log")]
         ),
-        .target(name: "SubanCore"),
+        .target(name: "SubanCore", dependencies: ["CivilDate"]),
         .target(
             name: "SubanStore",
             dependencies: ["SubanCore", "Postgres", "Redis", .product(name: "Logging", package: "swift-log")]

@@ -1,3 +1,4 @@
+import CivilDate
 import Foundation
 
 /// A civil date in China Standard Time (UTC+8, no daylight saving), as days
@@ -8,11 +9,7 @@ public struct LocalDay: Sendable, Hashable, Comparable, Codable, CustomStringCon
     public init(number: Int) { self.number = number }
 
     public init(_ year: Int, _ month: Int, _ day: Int) {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        number = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
+        number = CivilDate.days(year: year, month: month, day: day)
     }
 
     /// "2026-02-14"
@@ -32,17 +29,7 @@ public struct LocalDay: Sendable, Hashable, Comparable, Codable, CustomStringCon
     /// 00:00 China Standard Time on this day.
     public var start: Date { Date(timeIntervalSince1970: Double(number) * 86_400 - Self.offset) }
 
-    public var components: (year: Int, month: Int, day: Int) {
-        let z = number + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
+    public var components: (year: Int, month: Int, day: Int) { CivilDate.civil(days: number) }
 
     /// 1 = Monday ... 7 = Sunday (1970-01-01 was a Thursday).
     public var weekday: Int { ((number % 7) + 7 + 3) % 7 + 1 }
