@@ -133,6 +133,29 @@ import Testing
         }
     }
 
+    @Test func storeDownAnswers503WithRetryAfterAndAcknowledgesNothing() async throws {
+        let deadStore = PostgresClient(url: "postgresql://suban@127.0.0.1:1/suban?connect_timeout=1", maxConnections: 2,
+                                       threadPool: TestServers.threadPool)
+        let (_, redis) = try await TestServers.freshRedis()
+        let outbox = OutboxQueue(publisher: OutboxPublisher(redis: redis, postgres: deadStore), logger: TestServers.logger)
+        let batcher = IntakeBatcher(postgres: deadStore, outbox: outbox, logger: TestServers.logger)
+        let app = buildApplication(RouteSet(intake: IntakeRoutes(batcher: batcher)), host: "127.0.0.1", port: 0,
+                                   services: [outbox, batcher], logger: TestServers.logger)
+        try await app.test(.live) { client in
+            let body = ByteBuffer(data: AppealSamples.json(AppealSamples.body(channelRef: "down-1", index: 1)))
+            try await client.execute(uri: "/v1/appeals", method: .post, body: body) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(response.headers[.retryAfter] == "5")
+                let error = try Self.object(response.body)
+                #expect(error["error"] as? String == "store_unavailable")
+                #expect(error["ticket_id"] == nil, "no ticket was promised")
+            }
+        }
+        #expect(try await redis.streamLength(StreamNames.newTickets) == 0)
+        await deadStore.close()
+        await redis.close()
+    }
+
     @Test func unknownRoutesAndCodesAnswerJSON404() async throws {
         try await withFixture { _, client in
             for uri in ["/v1/nothing", "/v1/appeals/short", "/v1/appeals/\(String(repeating: "A", count: 26))"] {
