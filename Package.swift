@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "SubanCore", dependencies: ["CivilDate"]),
         .target(
             name: "SubanStore",
-            dependencies: ["SubanCore", "Postgres", "Redis", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["SubanCore", "Postgres", "Redis", "BlockingIO", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "SubanWorkers",
@@ -56,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "suban",
             dependencies: [
-                "SubanAPI", "SubanWorkers", "SubanStore",
+                "SubanAPI", "SubanWorkers", "SubanStore", "BlockingIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]

@@ -22,7 +22,7 @@ public struct Backoff: Sendable, Equatable {
     public func delay(afterFailures failures: Int) -> Duration {
         let ceiling = ceiling(afterFailures: failures)
         guard ceiling > .zero else { return .zero }
-        let ms = Double(ceiling.components.seconds) * 1000 + Double(ceiling.components.attoseconds) / 1e15
+        let ms = Double(ceiling.wholeMilliseconds)
         return .milliseconds(Int64(ms / 2 + Double.random(in: 0...(ms / 2))))
     }
 }

@@ -122,6 +122,6 @@ public final class RedisConnection: BlockingConnection, @unchecked Sendable {
 }
 
 func timeval(_ duration: Duration) -> timeval {
-    let (seconds, attoseconds) = duration.components
-    return Glibc.timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
+    let micros = duration.wholeMicroseconds
+    return Glibc.timeval(tv_sec: Int(micros / 1_000_000), tv_usec: Int(micros % 1_000_000))
 }

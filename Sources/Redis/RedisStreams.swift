@@ -1,3 +1,5 @@
+import BlockingIO
+
 /// One stream entry: its id and its field/value pairs (fields unique, as Suban writes them).
 public struct StreamEntry: Sendable, Hashable {
     public var id: String
@@ -82,7 +84,7 @@ extension RedisClient {
         var command = RedisCommand("XREADGROUP", "GROUP", group, consumer, "COUNT", count)
         var timeout: Duration? = nil
         if let block {
-            command.append("BLOCK", Int(block.components.seconds * 1000 + block.components.attoseconds / 1_000_000_000_000_000))
+            command.append("BLOCK", block.wholeMilliseconds)
             timeout = block + configuration.commandTimeout
         }
         command.append("STREAMS", stream, id)
@@ -101,7 +103,7 @@ extension RedisClient {
     }
 
     public func pending(_ stream: String, group: String, minIdle: Duration = .zero, count: Int) async throws -> [PendingEntry] {
-        let reply = try await send("XPENDING", stream, group, "IDLE", Self.milliseconds(minIdle), "-", "+", count)
+        let reply = try await send("XPENDING", stream, group, "IDLE", minIdle.wholeMilliseconds, "-", "+", count)
         return try Self.decodePendingEntries(reply)
     }
 
@@ -110,7 +112,7 @@ extension RedisClient {
     public func autoClaim(
         _ stream: String, group: String, consumer: String, minIdle: Duration, start: String = "0-0", count: Int
     ) async throws -> AutoClaimResult {
-        let reply = try await send("XAUTOCLAIM", stream, group, consumer, Self.milliseconds(minIdle), start, "COUNT", count)
+        let reply = try await send("XAUTOCLAIM", stream, group, consumer, minIdle.wholeMilliseconds, start, "COUNT", count)
         return try Self.decodeAutoClaim(reply)
     }
 
@@ -137,10 +139,6 @@ extension RedisClient {
         return try items.compactMap(Self.decodeEntry)
     }
 
-
-    static func milliseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
-    }
 }
 
 // MARK: - Pure decoding, unit-tested against raw RESP.

@@ -1,3 +1,4 @@
+import BlockingIO
 import Foundation
 import Logging
 import Postgres
@@ -65,7 +66,6 @@ public struct OutboxPublisher: Sendable {
     /// Publishes rows older than `age` that nobody published: their writer died
     /// after committing, or Redis was down. Returns how many were published.
     public func relayStale(olderThan age: Duration, limit: Int = 500) async throws -> Int {
-        let seconds = Double(age.components.seconds) + Double(age.components.attoseconds) / 1e18
         let rows = try await postgres.query("""
             UPDATE outbox SET claimed_until = now() + interval '30 seconds'
             WHERE id IN (
@@ -73,7 +73,7 @@ public struct OutboxPublisher: Sendable {
                 WHERE created_at < now() - make_interval(secs => $1) AND (claimed_until IS NULL OR claimed_until < now())
                 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
             RETURNING id, stream, fields::text AS fields
-            """, [seconds, limit])
+            """, [age.seconds, limit])
         let messages = try rows.map(Self.message)
         try await publish(messages.sorted { $0.id < $1.id })
         return messages.count

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BlockingIO
 import Foundation
 import Histogram
 
@@ -23,31 +24,23 @@ struct Bench: AsyncParsableCommand {
         var endToEnd = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
         var last = submitted
         for submission in accepted {
-            _ = acknowledge.record(Self.micros(submission.answeredAt - submission.submittedAt))
+            _ = acknowledge.record(UInt64(max(0, (submission.answeredAt - submission.submittedAt).wholeMicroseconds)))
             if let done = completed[submission.ticketID!] {
-                _ = endToEnd.record(Self.micros(done.at - submission.submittedAt))
+                _ = endToEnd.record(UInt64(max(0, (done.at - submission.submittedAt).wholeMicroseconds)))
                 last = max(last, done.at)
             }
         }
-        let seconds = Self.seconds(last - start)
+        let seconds = (last - start).seconds
         print("""
 
             appeals sent       \(count) (concurrency \(concurrency)), accepted \(accepted.count), on queues \(endToEnd.totalCount)
-            submit phase       \(String(format: "%.2f", Self.seconds(submitted - start))) s, \(String(format: "%.0f", Double(accepted.count) / Self.seconds(submitted - start))) appeals/s acknowledged
+            submit phase       \(String(format: "%.2f", (submitted - start).seconds)) s, \(String(format: "%.0f", Double(accepted.count) / (submitted - start).seconds)) appeals/s acknowledged
             end to end         \(String(format: "%.2f", seconds)) s, \(String(format: "%.0f", Double(endToEnd.totalCount) / seconds)) tickets/s
             202 latency  ms    p50 \(Self.ms(acknowledge, 50))  p99 \(Self.ms(acknowledge, 99))  p99.9 \(Self.ms(acknowledge, 99.9))
             on-queue latency ms p50 \(Self.ms(endToEnd, 50))  p99 \(Self.ms(endToEnd, 99))  p99.9 \(Self.ms(endToEnd, 99.9))
             """)
         await infrastructure.shutdown()
         if endToEnd.totalCount < UInt64(accepted.count) || accepted.count < count { throw ExitCode(1) }
-    }
-
-    static func micros(_ duration: Duration) -> UInt64 {
-        UInt64(max(0, duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000))
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     static func ms(_ histogram: Histogram<UInt64>, _ percentile: Double) -> String {
