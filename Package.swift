@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"4.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CHiredis", path: "Sources/CHiredis"),
@@ -35,20 +36,25 @@ let package = Package(
         .target(name: "SubanCore", dependencies: ["CivilDate"]),
         .target(
             name: "SubanStore",
-            dependencies: ["SubanCore", "Postgres", "Redis", "BlockingIO", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "SubanCore", "Postgres", "Redis", "BlockingIO",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .target(
             name: "SubanWorkers",
             dependencies: [
                 "SubanCore", "SubanStore", "Redis", "Postgres",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(
             name: "SubanAPI",
             dependencies: [
-                "SubanCore", "SubanStore", "SubanWorkers",
+                "SubanCore", "SubanStore", "SubanWorkers", "Postgres", "Redis",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -69,6 +75,7 @@ let package = Package(
             dependencies: [
                 "SubanAPI", "SubanWorkers", "SubanStore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
     ]

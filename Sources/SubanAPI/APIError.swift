@@ -10,23 +10,28 @@ public struct APIError: HTTPResponseError {
     public var fields: [FieldError]
     /// Seconds, for 503 and 429.
     public var retryAfter: Int?
+    /// For 409: the state that refused the request.
+    public var current: [String: String]?
 
-    public init(_ status: HTTPResponse.Status, code: String, message: String, fields: [FieldError] = [], retryAfter: Int? = nil) {
+    public init(_ status: HTTPResponse.Status, code: String, message: String, fields: [FieldError] = [], retryAfter: Int? = nil,
+                current: [String: String]? = nil) {
         self.status = status
         self.code = code
         self.message = message
         self.fields = fields
         self.retryAfter = retryAfter
+        self.current = current
     }
 
     private struct Body: Encodable {
         var error: String
         var message: String
         var fields: [FieldError]
+        var current: [String: String]?
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var response = try JSONResponse.make(status, Body(error: code, message: message, fields: fields))
+        var response = try JSONResponse.make(status, Body(error: code, message: message, fields: fields, current: current))
         if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
         return response
     }

@@ -21,19 +21,7 @@ public struct IntakeRoutes: Sendable {
     }
 
     func submit(_ request: Request) async throws -> Response {
-        let limit = validator.limits.maxBodyBytes
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: limit)
-        } catch is NIOTooManyBytesError {
-            throw APIError.bodyTooLarge(limit: limit)
-        }
-        let body: JSONValue
-        do {
-            body = try JSONValue.parse(buffer.readableBytesView)
-        } catch {
-            throw APIError.malformedJSON(error.description)
-        }
+        let body = try await RequestBody.json(request, limit: validator.limits.maxBodyBytes)
         let appeal: Appeal
         switch validator.validate(body) {
         case .success(let valid): appeal = valid
@@ -68,18 +56,21 @@ struct AppealAccepted: Encodable {
     }
 }
 
-/// `GET /v1/appeals/{tracking code}`: the citizen's view of their ticket.
+/// The citizen's side by tracking code: `GET /v1/appeals/{code}` (the parcel-style
+/// view) and `POST /v1/appeals/{code}/rating` (the four-dimension evaluation).
 public struct CitizenRoutes: Sendable {
     let postgres: PostgresClient
+    let actions: TicketActions?
 
-    public init(postgres: PostgresClient) {
+    /// Without `actions` the role serves the view only.
+    public init(postgres: PostgresClient, actions: TicketActions? = nil) {
         self.postgres = postgres
+        self.actions = actions
     }
 
     public func register<Context: RequestContext>(on router: Hummingbird.Router<Context>) {
         router.get("/v1/appeals/:code") { _, context in
-            let code = context.parameters.get("code") ?? ""
-            guard TrackingCode.isWellFormed(code) else { throw Self.notFound }
+            let code = try Self.code(context)
             let view: CitizenView?
             do {
                 view = try await postgres.withConnection { try TicketStore.citizenView(trackingCode: code, on: $0) }
@@ -89,6 +80,25 @@ public struct CitizenRoutes: Sendable {
             guard let view else { throw Self.notFound }
             return try JSONResponse.make(.ok, view)
         }
+        guard let actions else { return }
+        router.post("/v1/appeals/:code/rating") { request, context in
+            let code = try Self.code(context)
+            let rating = try await RequestBody.fields(request, known: ["speed", "effect", "service", "quality", "comment"]) { reader -> Rating? in
+                let scores = ["speed", "effect", "service", "quality"].map { reader.integer($0, in: 1...5) }
+                let comment = reader.string("comment", required: false, maxCharacters: 500)
+                guard let speed = scores[0], let effect = scores[1], let service = scores[2], let quality = scores[3] else { return nil }
+                return Rating(speed: speed, effect: effect, service: service, quality: quality, comment: comment)
+            }
+            guard let id = try await actions.read({ try TicketStore.ticketID(trackingCode: code, on: $0) }) else { throw Self.notFound }
+            let applied = try await actions.perform(.rate(rating), ticketID: id)
+            return try JSONResponse.make(.ok, ActionResult(ticketID: id, applied))
+        }
+    }
+
+    static func code(_ context: some RequestContext) throws -> String {
+        let code = context.parameters.get("code") ?? ""
+        guard TrackingCode.isWellFormed(code) else { throw notFound }
+        return code
     }
 
     static let notFound = APIError(.notFound, code: "not_found", message: "no appeal has this tracking code",

@@ -1,5 +1,8 @@
 import Hummingbird
 import Logging
+import Postgres
+import Redis
+import SubanStore
 import ServiceLifecycle
 
 /// Which route groups a role serves; intake and api are separate roles that
@@ -7,10 +10,24 @@ import ServiceLifecycle
 public struct RouteSet: Sendable {
     public var intake: IntakeRoutes?
     public var citizen: CitizenRoutes?
+    public var departments: DepartmentRoutes?
+    public var operators: OperatorRoutes?
 
-    public init(intake: IntakeRoutes? = nil, citizen: CitizenRoutes? = nil) {
+    public init(intake: IntakeRoutes? = nil, citizen: CitizenRoutes? = nil, departments: DepartmentRoutes? = nil, operators: OperatorRoutes? = nil) {
         self.intake = intake
         self.citizen = citizen
+        self.departments = departments
+        self.operators = operators
+    }
+}
+
+public enum APIRoutes {
+    /// Everything the api role serves.
+    public static func all(_ postgres: PostgresClient, _ redis: RedisClient, publisher: OutboxPublisher, lease: Duration, logger: Logger) -> RouteSet {
+        let actions = TicketActions(postgres: postgres, publisher: publisher, logger: logger)
+        return RouteSet(citizen: CitizenRoutes(postgres: postgres, actions: actions),
+                        departments: DepartmentRoutes(actions: actions, queue: DepartmentQueue(redis: redis, postgres: postgres, lease: lease)),
+                        operators: OperatorRoutes(actions: actions))
     }
 }
 
@@ -20,6 +37,8 @@ public func buildRouter(_ routes: RouteSet) -> Hummingbird.Router<BasicRequestCo
     router.get("/health") { _, _ in Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ok\n"))) }
     routes.intake?.register(on: router)
     routes.citizen?.register(on: router)
+    routes.departments?.register(on: router)
+    routes.operators?.register(on: router)
     return router
 }
 

@@ -141,22 +141,22 @@ public struct ValidationFailure: Error, Sendable, Hashable {
 }
 
 /// Reads typed fields out of one JSON object and collects what is wrong with them.
-struct ObjectReader {
+public struct ObjectReader {
     let object: [String: JSONValue]
     let path: String
-    var errors: [FieldError]
+    public var errors: [FieldError]
 
-    init(_ object: [String: JSONValue], path: String, errors: [FieldError]) {
+    public init(_ object: [String: JSONValue], path: String = "", errors: [FieldError] = []) {
         self.object = object
         self.path = path
         self.errors = errors
     }
 
-    mutating func fail(_ key: String, _ reason: String) {
+    public mutating func fail(_ key: String, _ reason: String) {
         errors.append(FieldError(path + key, reason))
     }
 
-    mutating func rejectUnknown(_ known: Set<String>) {
+    public mutating func rejectUnknown(_ known: Set<String>) {
         for key in object.keys.sorted() where !known.contains(key) {
             fail(key, "unknown field")
         }
@@ -173,7 +173,7 @@ struct ObjectReader {
         }
     }
 
-    mutating func string(_ key: String, required: Bool = true, maxCharacters: Int) -> String? {
+    public mutating func string(_ key: String, required: Bool = true, maxCharacters: Int) -> String? {
         guard let value = value(key, required: required) else { return nil }
         guard case .string(let raw) = value else {
             fail(key, "must be a string, not \(value.typeName)")
@@ -195,7 +195,7 @@ struct ObjectReader {
         return text
     }
 
-    mutating func enumeration<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type) -> E? where E.RawValue == String {
+    public mutating func enumeration<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type) -> E? where E.RawValue == String {
         guard let text = string(key, maxCharacters: 64) else { return nil }
         guard let value = E(rawValue: text) else {
             fail(key, "unknown value '\(text)'; one of \(E.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -204,7 +204,7 @@ struct ObjectReader {
         return value
     }
 
-    mutating func bool(_ key: String, required: Bool) -> Bool? {
+    public mutating func bool(_ key: String, required: Bool) -> Bool? {
         guard let value = value(key, required: required) else { return nil }
         guard case .bool(let flag) = value else {
             fail(key, "must be true or false, not \(value.typeName)")
@@ -213,7 +213,7 @@ struct ObjectReader {
         return flag
     }
 
-    mutating func number(_ key: String, in range: ClosedRange<Double>) -> Double? {
+    public mutating func number(_ key: String, in range: ClosedRange<Double>) -> Double? {
         guard let value = value(key, required: true) else { return nil }
         guard case .number(let number) = value else {
             fail(key, "must be a number, not \(value.typeName)")
@@ -226,7 +226,30 @@ struct ObjectReader {
         return number
     }
 
-    mutating func object(_ key: String, required: Bool) -> [String: JSONValue]? {
+    public mutating func integer(_ key: String, required: Bool = true, in range: ClosedRange<Int>) -> Int? {
+        guard let value = value(key, required: required) else { return nil }
+        guard case .number(let number) = value, number == number.rounded(), let integer = Int(exactly: number) else {
+            fail(key, "must be an integer")
+            return nil
+        }
+        guard range.contains(integer) else {
+            fail(key, "must be from \(range.lowerBound) to \(range.upperBound)")
+            return nil
+        }
+        return integer
+    }
+
+    /// An ISO 8601 instant with a zone ("2026-03-01T09:00:00+08:00").
+    public mutating func date(_ key: String, required: Bool = true) -> Date? {
+        guard let text = string(key, required: required, maxCharacters: 40) else { return nil }
+        guard let date = try? Date(text, strategy: .iso8601) else {
+            fail(key, "must be an ISO 8601 instant with a zone, like 2026-03-01T09:00:00+08:00")
+            return nil
+        }
+        return date
+    }
+
+    public mutating func object(_ key: String, required: Bool) -> [String: JSONValue]? {
         guard let value = value(key, required: required) else { return nil }
         guard case .object(let object) = value else {
             fail(key, "must be an object, not \(value.typeName)")
@@ -235,7 +258,7 @@ struct ObjectReader {
         return object
     }
 
-    mutating func array(_ key: String, required: Bool) -> [JSONValue]? {
+    public mutating func array(_ key: String, required: Bool) -> [JSONValue]? {
         guard let value = value(key, required: required) else { return nil }
         guard case .array(let items) = value else {
             fail(key, "must be an array, not \(value.typeName)")
@@ -260,6 +283,13 @@ public enum PhoneNumber {
             return digits
         }
         return nil
+    }
+
+    /// What a unit may see of a named citizen's number: the first three and the last
+    /// four digits ("138****5678"); anything shorter shows nothing.
+    public static func masked(_ number: String) -> String {
+        guard number.count >= 8 else { return String(repeating: "*", count: number.count) }
+        return String(number.prefix(3)) + String(repeating: "*", count: number.count - 7) + String(number.suffix(4))
     }
 }
 

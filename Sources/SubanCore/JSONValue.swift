@@ -1,3 +1,5 @@
+import Foundation
+
 /// Any JSON value, so a request can be checked field by field (unknown fields,
 /// wrong types) before it becomes a domain value.
 public enum JSONValue: Sendable, Hashable, Codable {
@@ -46,5 +48,12 @@ public enum JSONValue: Sendable, Hashable, Codable {
         case .array: "array"
         case .object: "object"
         }
+    }
+}
+
+extension JSONValue {
+    /// An instant as ISO 8601 in UTC, the form timeline details and API bodies use.
+    public static func date(_ date: Date) -> JSONValue {
+        .string(date.formatted(.iso8601))
     }
 }

@@ -7,6 +7,11 @@ public enum AssignmentRole: String, Sendable, Codable, CaseIterable {
 public struct RoutedUnit: Sendable, Hashable {
     public var departmentCode: String
     public var role: AssignmentRole
+
+    public init(departmentCode: String, role: AssignmentRole) {
+        self.departmentCode = departmentCode
+        self.role = role
+    }
 }
 
 /// Turns a catalog item and a place into concrete units (按权属 + 属地).

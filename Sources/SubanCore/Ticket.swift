@@ -1,16 +1,5 @@
 import Foundation
 
-/// Where a ticket is in its life. Later stages (accepted, replied, callback,
-/// rated, closed) join as the lifecycle grows; names are stored as text.
-public enum TicketStatus: String, Sendable, Codable, CaseIterable {
-    /// Stored by intake, waiting for dispatch.
-    case received
-    /// Dispatch could not decide; a human dispatcher must.
-    case triage
-    /// On the queue of every unit it was assigned to.
-    case dispatched
-}
-
 /// The statutory clock (seed 003): one place holds the limits, everyone else asks.
 public enum SLAPolicy {
     /// Working days to close an appeal of each type, counted from the day after receipt.
@@ -20,6 +9,12 @@ public enum SLAPolicy {
         case .help, .suggestion: 10
         case .complaint, .report: 15
         }
+    }
+
+    /// Working days a unit gets to re-handle a ticket the citizen returned
+    /// as unsatisfied: half the type's limit, at least one day.
+    public static func returnLimit(_ type: AppealType) -> Int {
+        max(1, replyLimit(type) / 2)
     }
 
     /// When the ticket must be closed. Urgent appeals must also be taken up within 24 hours

@@ -19,6 +19,16 @@ public struct CitizenView: Sendable, Codable, Hashable {
         public var departmentName: String?
         public var at: Date
         public var detail: JSONValue
+        /// The step in words (TimelineWording).
+        public var text: String
+    }
+
+    /// Who has the ticket now and until when: the parcel-tracking headline.
+    public struct Holder: Sendable, Codable, Hashable {
+        public var department: String?
+        public var name: String
+        public var since: Date
+        public var dueAt: Date?
     }
 
     public var trackingCode: String
@@ -39,16 +49,25 @@ public struct CitizenView: Sendable, Codable, Hashable {
     /// The deadline assumed plain weekends for a year whose holiday notice is not loaded yet.
     public var replyDueProvisional: Bool
     public var interveneDueAt: Date?
+    /// 1 at first, 2 after a dissatisfaction return, 3 under special supervision.
+    public var round: Int
+    /// The citizen may rate now (the ticket was replied and this round is not rated yet).
+    public var canRate: Bool
+    public var holder: Holder
     public var departments: [Unit]
     public var timeline: [Step]
 }
 
 extension TicketStore {
+    public static func ticketID(trackingCode: String, on connection: PostgresConnection) throws -> UUID? {
+        try connection.query("SELECT id FROM tickets WHERE tracking_code = $1", [trackingCode]).first?.decode("id")
+    }
+
     public static func citizenView(trackingCode: String, on connection: PostgresConnection) throws -> CitizenView? {
         guard let ticket = try connection.query("""
             SELECT t.id, t.tracking_code, t.status, t.type, t.urgent, t.channel, t.category_code, t.item_code, i.name AS item_name,
                    t.district_code, t.street_code, t.received_at, t.dispatch_due_at, t.dispatched_at,
-                   t.reply_due_at, t.reply_due_provisional, t.intervene_due_at
+                   t.reply_due_at, t.reply_due_provisional, t.intervene_due_at, t.round, t.updated_at
             FROM tickets t LEFT JOIN catalog_items i ON i.code = t.item_code
             WHERE t.tracking_code = $1
             """, [trackingCode]).first else { return nil }
@@ -61,23 +80,28 @@ extension TicketStore {
             CitizenView.Unit(department: try row.decode("department_code"), name: try row.decode("name"), role: try row.decode("role"),
                              status: try row.decode("status"), assignedAt: try row.decode("assigned_at"))
         }
-        let steps = try connection.query("""
-            SELECT e.kind, e.department_code, d.name, e.detail::text AS detail, e.at
-            FROM ticket_events e LEFT JOIN departments d ON d.code = e.department_code
-            WHERE e.ticket_id = $1 ORDER BY e.id
-            """, [id]).map { row in
-            CitizenView.Step(kind: try row.decode("kind"), department: try row.decodeIfPresent("department_code"),
-                             departmentName: try row.decodeIfPresent("name"), at: try row.decode("at"),
-                             detail: try JSONValue.parse(try row.decode("detail", as: String.self).utf8))
+        let steps = try timeline(id, on: connection)
+        let status: String = try ticket.decode("status")
+        let updatedAt: Date = try ticket.decode("updated_at")
+        let lead = units.first { $0.role == AssignmentRole.lead.rawValue && $0.status != AssignmentStatus.released.rawValue }
+        let holder: CitizenView.Holder = switch TicketStatus(rawValue: status) {
+        case .received, .triage, nil:
+            CitizenView.Holder(department: nil, name: "12345平台", since: try ticket.decode("received_at"), dueAt: try ticket.decode("dispatch_due_at"))
+        case .replied, .callback, .rated, .closed:
+            CitizenView.Holder(department: nil, name: "12345平台", since: updatedAt, dueAt: nil)
+        default:
+            CitizenView.Holder(department: lead?.department, name: lead?.name ?? "承办单位", since: steps.last?.at ?? updatedAt,
+                               dueAt: try ticket.decodeIfPresent("reply_due_at"))
         }
+        let canRate = [TicketStatus.replied.rawValue, TicketStatus.callback.rawValue].contains(status)
         return CitizenView(
-            trackingCode: try ticket.decode("tracking_code"), status: try ticket.decode("status"), type: try ticket.decode("type"),
+            trackingCode: try ticket.decode("tracking_code"), status: status, type: try ticket.decode("type"),
             urgent: try ticket.decode("urgent"), channel: try ticket.decode("channel"), category: try ticket.decodeIfPresent("category_code"),
             item: try ticket.decodeIfPresent("item_code"), itemName: try ticket.decodeIfPresent("item_name"),
             district: try ticket.decodeIfPresent("district_code"), street: try ticket.decodeIfPresent("street_code"),
             receivedAt: try ticket.decode("received_at"), dispatchDueAt: try ticket.decode("dispatch_due_at"),
             dispatchedAt: try ticket.decodeIfPresent("dispatched_at"), replyDueAt: try ticket.decodeIfPresent("reply_due_at"),
             replyDueProvisional: try ticket.decode("reply_due_provisional"), interveneDueAt: try ticket.decodeIfPresent("intervene_due_at"),
-            departments: units, timeline: steps)
+            round: try ticket.decode("round"), canRate: canRate, holder: holder, departments: units, timeline: steps)
     }
 }

@@ -50,6 +50,15 @@ public struct OutboxPublisher: Sendable {
         if let firstError { throw firstError }
     }
 
+    /// Publishes now when Redis answers; otherwise the rows stay for a relay, and that is logged.
+    public func publishOrLeaveToRelay(_ messages: [OutboxMessage], logger: Logger) async {
+        do {
+            try await publish(messages)
+        } catch {
+            logger.warning("outbox publish deferred to relay", metadata: ["error": "\(error)", "rows": "\(messages.count)"])
+        }
+    }
+
     func command(_ message: OutboxMessage) -> RedisCommand {
         var command = RedisCommand("EVAL", Self.script, 2, message.stream, "\(message.stream):sent:\(message.id)",
                                    markerTTLSeconds, maxStreamLength)

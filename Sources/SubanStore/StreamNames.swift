@@ -11,6 +11,10 @@ public enum StreamNames {
         "suban:{dept:\(departmentCode)}:queue"
     }
 
+    /// Messages the callback role gave up on after its last attempt, with their error.
+    public static let callbackDeadLetters = "suban:{callback}:dead"
+
     /// Consumer groups.
     public static let dispatchGroup = "dispatch"
+    public static let callbackGroup = "callback"
 }

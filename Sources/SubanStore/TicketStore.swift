@@ -98,7 +98,11 @@ public enum TicketStore {
                        reply_due_at, reply_due_provisional, intervene_due_at
                 FROM input
                 ON CONFLICT (channel, channel_ref) DO NOTHING
-                RETURNING id, channel, type, urgent, received_at
+                RETURNING id, channel, type, urgent, received_at, dispatch_due_at
+            ), clocks AS (
+                -- next_at = now: the sweeper arms the clock with its warning share on first sight.
+                INSERT INTO sla_clocks (ticket_id, kind, starts_at, due_at, next_at)
+                SELECT id, 'dispatch', received_at, dispatch_due_at, received_at FROM inserted
             ), contacts AS (
                 INSERT INTO citizen_contacts (ticket_id, phone)
                 SELECT input.id, input.phone FROM inserted JOIN input USING (id) WHERE input.phone IS NOT NULL
@@ -239,9 +243,13 @@ public enum TicketStore {
                 UPDATE tickets t SET status = d.status, item_code = d.item_code, category_code = d.category_code,
                     confidence = d.confidence, urgent = d.urgent,
                     district_code = coalesce(t.district_code, d.district_code), street_code = coalesce(t.street_code, d.street_code),
-                    dispatched_at = CASE WHEN d.status = 'dispatched' THEN now() END
+                    dispatched_at = CASE WHEN d.status = 'dispatched' THEN now() END,
+                    intervene_due_at = CASE WHEN d.urgent THEN t.received_at + interval '24 hours' END, updated_at = now()
                 FROM d WHERE t.id = d.id AND t.status = 'received'
-                RETURNING t.id, t.status, t.urgent, t.item_code
+                RETURNING t.id, t.status, t.urgent, t.item_code, t.reply_due_at, t.intervene_due_at
+            ), dispatch_clocks AS (
+                UPDATE sla_clocks c SET stopped_at = now(), next_at = NULL
+                FROM updated u WHERE c.ticket_id = u.id AND u.status = 'dispatched' AND c.kind = 'dispatch' AND c.stopped_at IS NULL
             ), units AS (
                 SELECT u.id AS ticket_id, x.department, x.role, x.stream
                 FROM updated u JOIN d USING (id), jsonb_to_recordset(d.units) AS x(department text, role text, stream text)
@@ -250,6 +258,13 @@ public enum TicketStore {
                 SELECT ticket_id, department, role FROM units
                 ON CONFLICT (ticket_id, department_code) DO NOTHING
                 RETURNING id, ticket_id, department_code, role
+            ), clocks AS (
+                INSERT INTO sla_clocks (ticket_id, assignment_id, department_code, kind, starts_at, due_at, next_at)
+                SELECT a.ticket_id, a.id, a.department_code, 'reply', now(), u.reply_due_at, now()
+                FROM assigned a JOIN updated u ON u.id = a.ticket_id WHERE u.reply_due_at IS NOT NULL
+                UNION ALL
+                SELECT u.id, NULL, NULL, 'intervention', now(), u.intervene_due_at, now()
+                FROM updated u WHERE u.status = 'dispatched' AND u.intervene_due_at IS NOT NULL
             ), timeline AS (
                 INSERT INTO ticket_events (ticket_id, kind, department_code, detail)
                 SELECT u.id, CASE u.status WHEN 'dispatched' THEN 'dispatched' ELSE 'triaged' END, NULL, d.detail
@@ -259,7 +274,7 @@ public enum TicketStore {
             )
             INSERT INTO outbox (stream, fields)
             SELECT un.stream, jsonb_build_object('assignment', a.id::text, 'ticket', a.ticket_id::text, 'department', a.department_code,
-                                                 'role', a.role, 'urgent', u.urgent::text, 'item', u.item_code)
+                                                 'role', a.role, 'urgent', u.urgent::text, 'item', coalesce(u.item_code, ''))
             FROM assigned a JOIN units un ON un.ticket_id = a.ticket_id AND un.department = a.department_code
                             JOIN updated u ON u.id = a.ticket_id
             UNION ALL

@@ -9,9 +9,7 @@ import SubanStore
 
 /// One consumer of the dispatch group on the new-tickets stream.
 ///
-/// 1. Read up to `batchSize` new entries (blocking briefly, so shutdown is noticed);
-///    every `claimInterval`, first take over entries a dead consumer left pending
-///    longer than `claimIdle`.
+/// 1. Read a batch of new entries (a `StreamConsumer`, which also reclaims a dead consumer's).
 /// 2. Load those tickets from PostgreSQL, decide each one that is still
 ///    `received` (classify, place, route), and record the assignments, the
 ///    timeline and the outbox rows in one transaction.
@@ -19,72 +17,39 @@ import SubanStore
 ///    redelivered entry finds its ticket already dispatched and records nothing.
 public struct DispatchWorker: Service {
     public struct Configuration: Sendable {
-        public var consumer: String
-        public var batchSize = 100
-        public var block: Duration = .seconds(2)
-        public var claimIdle: Duration = .seconds(30)
-        public var claimInterval: Duration = .seconds(5)
+        public var consumer: StreamConsumer.Configuration
         /// How often the catalog is re-read, so operators' edits apply without a restart.
         public var catalogRefresh: Duration = .seconds(60)
         public var triageThreshold = 0.35
 
         public init(consumer: String) {
-            self.consumer = consumer
+            self.consumer = StreamConsumer.Configuration(stream: StreamNames.newTickets, group: StreamNames.dispatchGroup, consumer: consumer)
         }
     }
 
     let configuration: Configuration
-    let redis: RedisClient
+    let consumer: StreamConsumer
     let postgres: PostgresClient
     let publisher: OutboxPublisher
     let logger: Logger
 
     public init(configuration: Configuration, redis: RedisClient, postgres: PostgresClient, publisher: OutboxPublisher, logger: Logger) {
         self.configuration = configuration
-        self.redis = redis
+        self.consumer = StreamConsumer(configuration: configuration.consumer, redis: redis, logger: logger)
         self.postgres = postgres
         self.publisher = publisher
-        var logger = logger
-        logger[metadataKey: "consumer"] = "\(configuration.consumer)"
-        self.logger = logger
+        self.logger = consumer.logger
     }
 
     public func run() async throws {
-        let backoff = Backoff(initial: .milliseconds(200), maximum: .seconds(10))
-        var failures = 0
         var dispatcher: Dispatcher?
         var loadedAt = ContinuousClock.now
-        var claimedAt = ContinuousClock.now - configuration.claimInterval
-        var groupReady = false
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                if !groupReady {
-                    try await redis.createGroup(StreamNames.newTickets, group: StreamNames.dispatchGroup)
-                    groupReady = true
-                }
-                if dispatcher == nil || ContinuousClock.now - loadedAt > configuration.catalogRefresh {
-                    dispatcher = try await loadDispatcher()
-                    loadedAt = .now
-                }
-                var entries: [StreamEntry] = []
-                if ContinuousClock.now - claimedAt >= configuration.claimInterval {
-                    entries = try await redis.autoClaim(StreamNames.newTickets, group: StreamNames.dispatchGroup, consumer: configuration.consumer,
-                                                        minIdle: configuration.claimIdle, count: configuration.batchSize).entries
-                    claimedAt = .now
-                    if !entries.isEmpty { logger.info("reclaimed pending tickets", metadata: ["count": "\(entries.count)"]) }
-                }
-                if entries.isEmpty {
-                    entries = try await redis.readGroup(StreamNames.newTickets, group: StreamNames.dispatchGroup, consumer: configuration.consumer,
-                                                        count: configuration.batchSize, block: configuration.block)
-                }
-                if !entries.isEmpty, let dispatcher { try await process(entries, with: dispatcher) }
-                failures = 0
-            } catch {
-                failures += 1
-                if let redisError = error as? RedisError, redisError.serverCode == "NOGROUP" { groupReady = false }
-                logger.warning("dispatch pass failed", metadata: ["error": "\(error)", "failures": "\(failures)"])
-                try? await Task.sleep(for: backoff.delay(afterFailures: failures))
+        await consumer.run { entries in
+            if dispatcher == nil || ContinuousClock.now - loadedAt > configuration.catalogRefresh {
+                dispatcher = try await loadDispatcher()
+                loadedAt = .now
             }
+            try await process(entries, with: dispatcher!)
         }
     }
 
@@ -111,12 +76,8 @@ public struct DispatchWorker: Service {
                 .map { TicketStore.DispatchOutcome(ticketID: $0.id, decision: dispatcher.decide($0.input)) }
             return try TicketStore.recordDispatch(outcomes, on: connection)
         }
-        do {
-            try await publisher.publish(outbox)
-        } catch {
-            logger.warning("outbox publish deferred to relay", metadata: ["error": "\(error)", "rows": "\(outbox.count)"])
-        }
-        try await redis.ack(StreamNames.newTickets, group: StreamNames.dispatchGroup, ids: entries.map(\.id))
+        await publisher.publishOrLeaveToRelay(outbox, logger: logger)
+        try await consumer.ack(entries)
         logger.debug("dispatched batch", metadata: ["entries": "\(entries.count)", "published": "\(outbox.count)"])
     }
 }

@@ -1,4 +1,3 @@
-import BlockingIO
 import Logging
 import ServiceLifecycle
 import SubanStore
@@ -31,21 +30,8 @@ public struct OutboxRelay: Service {
     }
 
     public func run() async throws {
-        let backoff = Backoff(initial: .milliseconds(200), maximum: .seconds(10))
-        var failures = 0
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            var delay = configuration.interval * Double.random(in: 0.8...1.2)
-            do {
-                let published = try await runOnce()
-                failures = 0
-                if published == configuration.batchSize { delay = .zero }
-            } catch {
-                if Task.isCancelled { break }
-                failures += 1
-                delay = backoff.delay(afterFailures: failures)
-                logger.warning("outbox relay failed", metadata: ["error": "\(error)", "failures": "\(failures)"])
-            }
-            try? await Task.sleep(for: delay)
+        await PollingLoop(interval: configuration.interval, name: "outbox relay", logger: logger).run {
+            try await runOnce() == configuration.batchSize
         }
     }
 

@@ -16,7 +16,7 @@ struct Dispatch: AsyncParsableCommand {
         let infrastructure = try options.infrastructure()
         var services: [any Service] = (0..<max(1, workers)).map { _ in
             var configuration = DispatchWorker.Configuration(consumer: ConsumerName.make(role: "dispatch"))
-            configuration.claimIdle = .seconds(claimIdle)
+            configuration.consumer.claimIdle = .seconds(claimIdle)
             return DispatchWorker(configuration: configuration, redis: infrastructure.redis, postgres: infrastructure.postgres,
                                   publisher: infrastructure.publisher, logger: logger)
         }

@@ -29,18 +29,22 @@ struct Intake: AsyncParsableCommand {
     }
 }
 
-/// The api role: the citizen view now; department, ops and analytics routes join it.
+/// The api role: the citizen view and rating, the departments' queues and actions, the operators' queues.
 struct API: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "api", abstract: "Serve the read API (GET /v1/appeals/{tracking code}).")
+    static let configuration = CommandConfiguration(commandName: "api", abstract: "Serve the citizen, department and operator API.")
 
     @OptionGroup var options: CommonOptions
     @Option(help: "Listen address (env HOST).") var host: String = Environment.string("HOST") ?? "127.0.0.1"
     @Option(help: "Listen port (env PORT).") var port: Int = Environment.int("PORT") ?? 8081
+    @Option(help: "Seconds a department holds a ticket it took before it goes back to the queue (env LEASE_SECONDS).")
+    var leaseSeconds: Int = Environment.int("LEASE_SECONDS") ?? 300
 
     func run() async throws {
         let logger = options.logger(role: "api")
         let infrastructure = try options.infrastructure()
-        let app = buildApplication(RouteSet(citizen: CitizenRoutes(postgres: infrastructure.postgres)), host: host, port: port, logger: logger)
+        let app = buildApplication(APIRoutes.all(infrastructure.postgres, infrastructure.redis, publisher: infrastructure.publisher,
+                                                 lease: .seconds(leaseSeconds), logger: logger),
+                                   host: host, port: port, services: [OutboxRelay(publisher: infrastructure.publisher, logger: logger)], logger: logger)
         try await ServiceGroup(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
         await infrastructure.shutdown()
     }

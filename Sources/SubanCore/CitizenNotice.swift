@@ -1,0 +1,63 @@
+/// Who hears of which ticket event, and in what words: SMS to the citizen at
+/// dispatch, at the evaluation request (which carries the reply) and when a
+/// dissatisfied ticket is sent back; signed webhooks to the channel that sent the
+/// appeal for every step the channel shows its user. Pure: the callback worker
+/// stores what this plans, one message per (event, recipient).
+public enum CitizenNotice {
+    public enum Transport: String, Sendable, Hashable {
+        case sms, webhook
+    }
+
+    public struct Ticket: Sendable, Hashable {
+        public var trackingCode: String
+        public var channel: String
+        public var channelRef: String
+        public var status: String
+        public var hasPhone: Bool
+        public var leadUnit: String?
+
+        public init(trackingCode: String, channel: String, channelRef: String, status: String, hasPhone: Bool, leadUnit: String?) {
+            self.trackingCode = trackingCode
+            self.channel = channel
+            self.channelRef = channelRef
+            self.status = status
+            self.hasPhone = hasPhone
+            self.leadUnit = leadUnit
+        }
+    }
+
+    public struct Planned: Sendable, Hashable {
+        public var transport: Transport
+        /// `citizen` for SMS (the number is looked up at send time), `channel:<name>` for webhooks.
+        public var recipient: String
+        public var payload: [String: JSONValue]
+    }
+
+    static let smsEvents: Set<String> = ["dispatched", "evaluation_requested", "dissatisfaction_return", "special_supervision"]
+    static let webhookEvents: Set<String> = smsEvents.union(["closed", "replied"])
+
+    public static func plan(event: String, at: String, ticket: Ticket, webhookChannels: Set<String>) -> [Planned] {
+        var planned: [Planned] = []
+        if smsEvents.contains(event), ticket.hasPhone, let text = smsText(event: event, ticket: ticket) {
+            planned.append(Planned(transport: .sms, recipient: "citizen", payload: ["text": .string(text), "tracking_code": .string(ticket.trackingCode)]))
+        }
+        if webhookEvents.contains(event), webhookChannels.contains(ticket.channel) {
+            planned.append(Planned(transport: .webhook, recipient: "channel:\(ticket.channel)", payload: [
+                "event": .string(event), "tracking_code": .string(ticket.trackingCode), "channel_ref": .string(ticket.channelRef),
+                "status": .string(ticket.status), "at": .string(at),
+            ]))
+        }
+        return planned
+    }
+
+    static func smsText(event: String, ticket: Ticket) -> String? {
+        let code = ticket.trackingCode
+        return switch event {
+        case "dispatched": "【深圳12345】您的诉求（查询码\(code)）已分拨至\(ticket.leadUnit ?? "承办单位")办理，可凭查询码查看进度。"
+        case "evaluation_requested": "【深圳12345】您的诉求（查询码\(code)）已办理答复，请凭查询码查看答复，并就办理速度、效果、服务体验和答复质量作出评价。"
+        case "dissatisfaction_return": "【深圳12345】您的不满意评价已收到，诉求（查询码\(code)）已退回承办单位重新办理。"
+        case "special_supervision": "【深圳12345】您的诉求（查询码\(code)）已转入专项督办。"
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import Postgres
+import SubanCore
+
+/// A ticket as a handling unit sees it: the appeal, its own part and the other
+/// units' parts, the deadlines, the timeline — and the citizen only as a masked
+/// number or, for anonymous citizens, a virtual number.
+public struct DepartmentTicket: Sendable, Codable, Hashable {
+    public struct Part: Sendable, Codable, Hashable {
+        public var assignmentId: Int64
+        public var department: String
+        public var name: String
+        public var role: String
+        public var status: String
+    }
+
+    public struct Contact: Sendable, Codable, Hashable {
+        public var anonymous: Bool
+        /// Named citizens: "138****5678".
+        public var phoneMasked: String?
+        /// Anonymous citizens: a privacy number that reaches them; units never see the real one.
+        public var virtualNumber: String?
+    }
+
+    public struct Clock: Sendable, Codable, Hashable {
+        public var kind: String
+        public var milestone: Int?
+        public var title: String?
+        public var dueAt: Date
+        public var fired: [String]
+    }
+
+    public var ticketId: String
+    public var trackingCode: String
+    public var status: String
+    public var round: Int
+    public var type: String
+    public var urgent: Bool
+    public var channel: String
+    public var text: String
+    public var category: String?
+    public var item: String?
+    public var district: String?
+    public var street: String?
+    public var address: String?
+    public var receivedAt: Date
+    public var replyDueAt: Date?
+    public var extensions: Int
+    public var contact: Contact
+    public var parts: [Part]
+    public var openClocks: [Clock]
+    public var timeline: [CitizenView.Step]
+}
+
+/// One row of a department's workbench list.
+public struct DepartmentQueueItem: Sendable, Codable, Hashable {
+    public var ticketId: String
+    public var assignmentId: Int64
+    public var role: String
+    public var assignmentStatus: String
+    public var ticketStatus: String
+    public var type: String
+    public var urgent: Bool
+    public var item: String?
+    public var summary: String
+    public var assignedAt: Date
+    public var replyDueAt: Date?
+}
+
+extension TicketStore {
+    /// The ticket if `department` holds a part of it (any part, even one arbitration moved away); nil otherwise.
+    public static func departmentTicket(_ ticketID: UUID, department: String, on connection: PostgresConnection) throws -> DepartmentTicket? {
+        guard try !connection.query("SELECT 1 FROM assignments WHERE ticket_id = $1 AND department_code = $2", [ticketID, department]).isEmpty,
+              let ticket = try connection.query("""
+                SELECT t.tracking_code, t.status, t.round, t.type, t.urgent, t.channel, t.text, t.category_code, t.item_code,
+                       t.district_code, t.street_code, t.address, t.received_at, t.reply_due_at, t.extensions, t.anonymous,
+                       c.phone IS NOT NULL AS has_phone, c.phone
+                FROM tickets t LEFT JOIN citizen_contacts c ON c.ticket_id = t.id WHERE t.id = $1
+                """, [ticketID]).first else { return nil }
+        let anonymous: Bool = try ticket.decode("anonymous")
+        var contact = DepartmentTicket.Contact(anonymous: anonymous)
+        if let phone: String = try ticket.decodeIfPresent("phone") {
+            if anonymous {
+                contact.virtualNumber = try virtualNumber(for: ticketID, on: connection)
+            } else {
+                contact.phoneMasked = PhoneNumber.masked(phone)
+            }
+        }
+        let parts = try connection.query("""
+            SELECT a.id, a.department_code, d.name, a.role, a.status FROM assignments a JOIN departments d ON d.code = a.department_code
+            WHERE a.ticket_id = $1 ORDER BY a.id
+            """, [ticketID]).map { row in
+            DepartmentTicket.Part(assignmentId: try row.decode("id"), department: try row.decode("department_code"), name: try row.decode("name"),
+                                  role: try row.decode("role"), status: try row.decode("status"))
+        }
+        let clocks = try connection.query("""
+            SELECT kind, milestone, title, due_at, array_to_string(fired, ',') AS fired FROM sla_clocks
+            WHERE ticket_id = $1 AND stopped_at IS NULL AND (department_code IS NULL OR department_code = $2) ORDER BY due_at
+            """, [ticketID, department]).map { row in
+            DepartmentTicket.Clock(kind: try row.decode("kind"), milestone: try row.decodeIfPresent("milestone"), title: try row.decodeIfPresent("title"),
+                                   dueAt: try row.decode("due_at"),
+                                   fired: try row.decode("fired", as: String.self).split(separator: ",").map(String.init))
+        }
+        return DepartmentTicket(
+            ticketId: ticketID.postgresText, trackingCode: try ticket.decode("tracking_code"), status: try ticket.decode("status"), round: try ticket.decode("round"),
+            type: try ticket.decode("type"), urgent: try ticket.decode("urgent"), channel: try ticket.decode("channel"), text: try ticket.decode("text"),
+            category: try ticket.decodeIfPresent("category_code"), item: try ticket.decodeIfPresent("item_code"),
+            district: try ticket.decodeIfPresent("district_code"), street: try ticket.decodeIfPresent("street_code"),
+            address: try ticket.decodeIfPresent("address"), receivedAt: try ticket.decode("received_at"),
+            replyDueAt: try ticket.decodeIfPresent("reply_due_at"), extensions: try ticket.decode("extensions"),
+            contact: contact, parts: parts, openClocks: clocks, timeline: try timeline(ticketID, on: connection))
+    }
+
+    /// The privacy number of an anonymous citizen's ticket, allocated on first use.
+    static func virtualNumber(for ticketID: UUID, on connection: PostgresConnection) throws -> String {
+        try connection.query("""
+            INSERT INTO virtual_numbers (ticket_id, number)
+            VALUES ($1, '1700' || lpad((nextval('virtual_number_seq') % 10000000)::text, 7, '0'))
+            ON CONFLICT (ticket_id) DO NOTHING
+            """, [ticketID])
+        return try connection.query("SELECT number FROM virtual_numbers WHERE ticket_id = $1", [ticketID]).first!.decode("number")
+    }
+
+    /// The department's parts, newest first, optionally of some statuses.
+    public static func departmentQueue(
+        _ department: String, statuses: [AssignmentStatus], limit: Int, on connection: PostgresConnection
+    ) throws -> [DepartmentQueueItem] {
+        let filter = statuses.isEmpty ? AssignmentStatus.allCases.filter { $0 != .released } : statuses
+        return try connection.query("""
+            SELECT a.ticket_id, a.id, a.role, a.status AS assignment_status, t.status AS ticket_status, t.type, t.urgent, t.item_code,
+                   left(t.text, 60) AS summary, a.assigned_at, t.reply_due_at
+            FROM assignments a JOIN tickets t ON t.id = a.ticket_id
+            WHERE a.department_code = $1 AND a.status = ANY($2::text[])
+            ORDER BY t.urgent DESC, t.reply_due_at NULLS LAST, a.id LIMIT $3
+            """, [department, "{" + filter.map(\.rawValue).joined(separator: ",") + "}", limit]).map { row in
+            DepartmentQueueItem(ticketId: try row.decode("ticket_id", as: UUID.self).postgresText, assignmentId: try row.decode("id"), role: try row.decode("role"),
+                                assignmentStatus: try row.decode("assignment_status"), ticketStatus: try row.decode("ticket_status"),
+                                type: try row.decode("type"), urgent: try row.decode("urgent"), item: try row.decodeIfPresent("item_code"),
+                                summary: try row.decode("summary"), assignedAt: try row.decode("assigned_at"), replyDueAt: try row.decodeIfPresent("reply_due_at"))
+        }
+    }
+
+    static func timeline(_ ticketID: UUID, on connection: PostgresConnection) throws -> [CitizenView.Step] {
+        try connection.query("""
+            SELECT e.kind, e.department_code, d.name, e.detail::text AS detail, e.at
+            FROM ticket_events e LEFT JOIN departments d ON d.code = e.department_code
+            WHERE e.ticket_id = $1 ORDER BY e.id
+            """, [ticketID]).map { row in
+            let kind: String = try row.decode("kind")
+            let departmentName: String? = try row.decodeIfPresent("name")
+            let detail = try JSONValue.parse(try row.decode("detail", as: String.self).utf8)
+            return CitizenView.Step(kind: kind, department: try row.decodeIfPresent("department_code"), departmentName: departmentName,
+                                    at: try row.decode("at"), detail: detail,
+                                    text: TimelineWording.describe(kind: kind, unit: departmentName, detail: detail))
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import Postgres
+import SubanCore
+
+/// Outgoing citizen and channel messages. Planned rows are unique per
+/// (event, recipient), so an event delivered twice is one message; senders
+/// claim due rows with `SKIP LOCKED` and a lease, so replicas never send a row at once.
+public enum NotificationStore {
+    /// A ticket event from the events stream.
+    public struct Event: Sendable, Hashable {
+        public var kind: String
+        public var ticketID: UUID
+        public var round: String
+        public var at: String
+
+        public init(kind: String, ticketID: UUID, round: String, at: String) {
+            self.kind = kind
+            self.ticketID = ticketID
+            self.round = round
+            self.at = at
+        }
+    }
+
+    /// Plans and stores the messages for `events`; returns how many new rows were stored.
+    @discardableResult
+    public static func plan(_ events: [Event], webhookChannels: Set<String>, on connection: PostgresConnection) throws -> Int {
+        guard !events.isEmpty else { return 0 }
+        let ids = "{" + Set(events.map(\.ticketID.postgresText)).joined(separator: ",") + "}"
+        var tickets: [UUID: CitizenNotice.Ticket] = [:]
+        for row in try connection.query("""
+            SELECT t.id, t.tracking_code, t.channel, t.channel_ref, t.status, EXISTS (SELECT 1 FROM citizen_contacts c WHERE c.ticket_id = t.id) AS has_phone,
+                   (SELECT d.name FROM assignments a JOIN departments d ON d.code = a.department_code
+                    WHERE a.ticket_id = t.id AND a.role = 'lead' AND a.status <> 'released' ORDER BY a.id DESC LIMIT 1) AS lead
+            FROM tickets t WHERE t.id = ANY($1::uuid[])
+            """, [ids]) {
+            tickets[try row.decode("id")] = CitizenNotice.Ticket(
+                trackingCode: try row.decode("tracking_code"), channel: try row.decode("channel"), channelRef: try row.decode("channel_ref"),
+                status: try row.decode("status"), hasPhone: try row.decode("has_phone"), leadUnit: try row.decodeIfPresent("lead"))
+        }
+        var rows: [[String: JSONValue]] = []
+        for event in events {
+            guard let ticket = tickets[event.ticketID] else { continue }
+            for planned in CitizenNotice.plan(event: event.kind, at: event.at, ticket: ticket, webhookChannels: webhookChannels) {
+                rows.append([
+                    "ticket": .string(event.ticketID.postgresText), "dedupe_key": .string("\(event.kind):\(event.ticketID.postgresText):\(event.round)"),
+                    "recipient": .string(planned.recipient), "transport": .string(planned.transport.rawValue), "payload": .object(planned.payload),
+                ])
+            }
+        }
+        guard !rows.isEmpty else { return 0 }
+        return try connection.query("""
+            INSERT INTO notifications (ticket_id, dedupe_key, recipient, transport, payload)
+            SELECT ticket, dedupe_key, recipient, transport, payload
+            FROM jsonb_to_recordset($1::jsonb) AS x(ticket uuid, dedupe_key text, recipient text, transport text, payload jsonb)
+            ON CONFLICT (dedupe_key, recipient) DO NOTHING
+            RETURNING id
+            """, [RecordSet.encode(rows)]).count
+    }
+
+    /// A message due to be sent, with what sending needs.
+    public struct Outgoing: Sendable, Hashable {
+        public var id: Int64
+        public var ticketID: UUID
+        public var transport: CitizenNotice.Transport
+        public var recipient: String
+        public var payload: String
+        public var attempts: Int
+        public var dedupeKey: String
+        /// SMS only: the citizen's number, read at send time and never stored elsewhere.
+        public var phone: String?
+    }
+
+    public static func claimDue(limit: Int, lease: Duration, on connection: PostgresConnection) throws -> [Outgoing] {
+        try connection.query("""
+            UPDATE notifications n SET claimed_until = now() + make_interval(secs => $2), attempts = attempts + 1
+            WHERE id IN (
+                SELECT id FROM notifications
+                WHERE status = 'pending' AND next_attempt_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
+                ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+            RETURNING n.id, n.ticket_id, n.transport, n.recipient, n.payload::text AS payload, n.attempts, n.dedupe_key,
+                      (SELECT phone FROM citizen_contacts c WHERE c.ticket_id = n.ticket_id) AS phone
+            """, [limit, lease.seconds]).map { row in
+            Outgoing(id: try row.decode("id"), ticketID: try row.decode("ticket_id"), transport: try LifecycleStore.enumValue(row, "transport"),
+                     recipient: try row.decode("recipient"), payload: try row.decode("payload"), attempts: try row.decode("attempts"),
+                     dedupeKey: try row.decode("dedupe_key"), phone: try row.decodeIfPresent("phone"))
+        }
+    }
+
+    public static func markSent(_ id: Int64, on connection: PostgresConnection) throws {
+        try connection.query("UPDATE notifications SET status = 'sent', sent_at = now(), claimed_until = NULL, last_error = NULL WHERE id = $1", [id])
+    }
+
+    /// A failed attempt: retry at `retryAt`, or give up (dead) when it is nil.
+    public static func markFailed(_ id: Int64, error: String, retryAt: Date?, on connection: PostgresConnection) throws {
+        try connection.query("""
+            UPDATE notifications SET status = CASE WHEN $3::timestamptz IS NULL THEN 'dead' ELSE 'pending' END,
+                next_attempt_at = coalesce($3, next_attempt_at), claimed_until = NULL, last_error = $2
+            WHERE id = $1
+            """, [id, String(error.prefix(500)), retryAt])
+    }
+}

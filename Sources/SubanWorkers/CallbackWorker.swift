@@ -1,0 +1,62 @@
+import Foundation
+import Logging
+import Postgres
+import Redis
+import ServiceLifecycle
+import SubanCore
+import SubanStore
+
+/// One consumer of the callback group on the events stream (`suban callback`).
+///
+/// 1. A ticket whose units have all replied is moved on to the citizen's
+///    evaluation (`requestEvaluation`), which opens a callback visit for complaints
+///    and reports.
+/// 2. Every event a citizen or a channel should hear of becomes stored
+///    notifications, unique per (event, recipient), in one transaction; then `XACK`.
+///    `NotificationSender` delivers them.
+public struct CallbackWorker: Service {
+    let consumer: StreamConsumer
+    let postgres: PostgresClient
+    let publisher: OutboxPublisher
+    let webhookChannels: Set<String>
+    let calendar: WorkingCalendar
+    let logger: Logger
+
+    public init(consumer: String, redis: RedisClient, postgres: PostgresClient, publisher: OutboxPublisher,
+                webhookChannels: Set<String>, calendar: WorkingCalendar = .china, logger: Logger) {
+        self.consumer = StreamConsumer(configuration: .init(stream: StreamNames.events, group: StreamNames.callbackGroup, consumer: consumer),
+                                       redis: redis, logger: logger)
+        self.postgres = postgres
+        self.publisher = publisher
+        self.webhookChannels = webhookChannels
+        self.calendar = calendar
+        self.logger = self.consumer.logger
+    }
+
+    public func run() async throws {
+        await consumer.run { entries in try await process(entries) }
+    }
+
+    func process(_ entries: [StreamEntry]) async throws {
+        let events = entries.compactMap { entry -> NotificationStore.Event? in
+            guard let kind = entry.fields["event"], let ticket = entry.fields["ticket"].flatMap(UUID.init(uuidString:)) else { return nil }
+            return NotificationStore.Event(kind: kind, ticketID: ticket, round: entry.fields["round"] ?? "1", at: entry.fields["at"] ?? "")
+        }
+        let replied = events.filter { $0.kind == "replied" }.map(\.ticketID)
+        let (calendar, channels) = (calendar, webhookChannels)
+        let outbox = try await postgres.transaction { connection in
+            var outbox: [OutboxMessage] = []
+            for ticket in replied {
+                // A redelivered "replied" finds the ticket already past it; the rules refuse and nothing changes.
+                do {
+                    outbox += try LifecycleStore.perform(.requestEvaluation, ticketID: ticket, calendar: calendar, on: connection).outbox
+                } catch is LifecycleError {
+                } catch is LifecycleStore.NotFound {}
+            }
+            try NotificationStore.plan(events, webhookChannels: channels, on: connection)
+            return outbox
+        }
+        await publisher.publishOrLeaveToRelay(outbox, logger: logger)
+        try await consumer.ack(entries)
+    }
+}

@@ -1,0 +1,170 @@
+import Crypto
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Logging
+import Postgres
+import Redis
+import ServiceLifecycle
+import SubanCore
+import SubanStore
+
+/// Where a channel wants its webhooks, and the secret that signs them.
+public struct WebhookTarget: Sendable, Hashable {
+    public var url: URL
+    public var secret: String
+
+    public init(url: URL, secret: String) {
+        self.url = url
+        self.secret = secret
+    }
+
+    /// `CALLBACK_WEBHOOKS`: `channel=url|secret` pairs separated by commas.
+    public static func parse(_ text: String) throws -> [String: WebhookTarget] {
+        var targets: [String: WebhookTarget] = [:]
+        for pair in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !pair.isEmpty {
+            guard let equals = pair.firstIndex(of: "="), let bar = pair.lastIndex(of: "|"), equals < bar,
+                  let url = URL(string: String(pair[pair.index(after: equals)..<bar])), url.scheme?.hasPrefix("http") == true else {
+                throw ConfigurationError("webhook '\(pair)' is not channel=http(s)://url|secret")
+            }
+            targets[String(pair[..<equals])] = WebhookTarget(url: url, secret: String(pair[pair.index(after: bar)...]))
+        }
+        return targets
+    }
+}
+
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Delivers stored notifications: SMS through the gateway adapter (an HTTP POST
+/// to the configured endpoint) and HMAC-signed webhooks to channels.
+///
+/// 1. Claim due rows (a lease, `SKIP LOCKED`), send them concurrently, each with
+///    an `Idempotency-Key` so a gateway drops a resend after a crash.
+/// 2. A 2xx marks the row sent. Anything else retries with exponential back-off;
+///    after `maxAttempts` the row is dead and its error goes to the dead-letter stream.
+public struct NotificationSender: Service {
+    public struct Configuration: Sendable {
+        public var smsGateway: URL?
+        public var webhooks: [String: WebhookTarget] = [:]
+        public var maxAttempts = 6
+        public var retryBase: Duration = .seconds(2)
+        public var retryCap: Duration = .seconds(3600)
+        public var interval: Duration = .milliseconds(500)
+        public var batchSize = 50
+        public var timeout: Duration = .seconds(10)
+
+        public init(smsGateway: URL?) {
+            self.smsGateway = smsGateway
+        }
+    }
+
+    let configuration: Configuration
+    let postgres: PostgresClient
+    let redis: RedisClient
+    let session: URLSession
+    let logger: Logger
+
+    public init(configuration: Configuration, postgres: PostgresClient, redis: RedisClient, logger: Logger) {
+        self.configuration = configuration
+        self.postgres = postgres
+        self.redis = redis
+        let sessionConfiguration = URLSessionConfiguration.ephemeral
+        sessionConfiguration.timeoutIntervalForRequest = configuration.timeout.seconds
+        self.session = URLSession(configuration: sessionConfiguration)
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await PollingLoop(interval: configuration.interval, name: "notification send", logger: logger).run {
+            try await sendOnce() == configuration.batchSize
+        }
+    }
+
+    /// One pass; returns how many rows it attempted.
+    @discardableResult
+    public func sendOnce() async throws -> Int {
+        let (limit, lease) = (configuration.batchSize, configuration.timeout * 3)
+        let due = try await postgres.withConnection { try NotificationStore.claimDue(limit: limit, lease: lease, on: $0) }
+        await withTaskGroup(of: Void.self) { group in
+            for message in due {
+                group.addTask { await deliver(message) }
+            }
+        }
+        return due.count
+    }
+
+    func deliver(_ message: NotificationStore.Outgoing) async {
+        let failure: String?
+        do {
+            failure = try await send(message)
+        } catch {
+            failure = "\(error)"
+        }
+        do {
+            if let failure {
+                let dead = message.attempts >= configuration.maxAttempts
+                let delay = min(configuration.retryCap, configuration.retryBase * Double(1 << min(message.attempts - 1, 20)))
+                let retryAt = dead ? nil : Date().addingTimeInterval(delay.seconds)
+                try await postgres.withConnection { try NotificationStore.markFailed(message.id, error: failure, retryAt: retryAt, on: $0) }
+                logger.warning("notification failed", metadata: ["notification": "\(message.id)", "attempt": "\(message.attempts)",
+                                                                 "error": "\(failure)", "dead": "\(dead)"])
+                if dead { try await deadLetter(message, error: failure) }
+            } else {
+                try await postgres.withConnection { try NotificationStore.markSent(message.id, on: $0) }
+            }
+        } catch {
+            // The claim lapses and another pass retries the row.
+            logger.warning("notification outcome not recorded", metadata: ["notification": "\(message.id)", "error": "\(error)"])
+        }
+    }
+
+    /// Sends one message; nil on success, else why it failed.
+    func send(_ message: NotificationStore.Outgoing) async throws -> String? {
+        var request: URLRequest
+        let body: Data
+        switch message.transport {
+        case .sms:
+            guard let gateway = configuration.smsGateway else { return "no SMS gateway configured" }
+            guard let phone = message.phone else { return "the citizen left no number" }
+            guard case .object(var fields) = try JSONValue.parse(message.payload.utf8) else { return "payload is not an object" }
+            fields["to"] = .string(phone)
+            body = Data(JSONValue.object(fields).serialized.utf8)
+            request = URLRequest(url: gateway)
+        case .webhook:
+            let channel = String(message.recipient.dropFirst("channel:".count))
+            guard let target = configuration.webhooks[channel] else { return "no webhook configured for channel \(channel)" }
+            body = Data(message.payload.utf8)
+            request = URLRequest(url: target.url)
+            let timestamp = String(Int(Date().timeIntervalSince1970))
+            request.setValue(timestamp, forHTTPHeaderField: "X-Suban-Timestamp")
+            request.setValue("sha256=" + Self.signature(secret: target.secret, timestamp: timestamp, body: body), forHTTPHeaderField: "X-Suban-Signature")
+        }
+        request.httpMethod = "POST"
+        request.httpBody = body
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue("suban-\(message.id)", forHTTPHeaderField: "Idempotency-Key")
+        let (_, response) = try await session.data(for: request)
+        guard let status = (response as? HTTPURLResponse)?.statusCode else { return "no HTTP response" }
+        return (200..<300).contains(status) ? nil : "HTTP \(status)"
+    }
+
+    /// HMAC-SHA256 of "timestamp.body" in hex: receivers recompute it and reject stale timestamps.
+    public static func signature(secret: String, timestamp: String, body: Data) -> String {
+        var signed = Data(timestamp.utf8)
+        signed.append(UInt8(ascii: "."))
+        signed.append(body)
+        let mac = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Data(secret.utf8)))
+        return mac.map { String(format: "%02x", $0) }.joined()
+    }
+
+    func deadLetter(_ message: NotificationStore.Outgoing, error: String) async throws {
+        _ = try await redis.xadd(StreamNames.callbackDeadLetters, fields: [
+            "notification": String(message.id), "ticket": message.ticketID.uuidString.lowercased(), "transport": message.transport.rawValue,
+            "recipient": message.recipient, "attempts": String(message.attempts), "error": error,
+        ], maxLength: 100_000)
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import ServiceLifecycle
+import SubanWorkers
+
+/// The callback role: evaluation requests and callback visits, SMS and signed webhooks.
+struct Callback: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Tell citizens and channels of ticket events; request evaluations.")
+
+    @OptionGroup var options: CommonOptions
+    @Option(help: "SMS gateway endpoint that takes POST {to, text, tracking_code} (env SMS_GATEWAY_URL).")
+    var smsGateway: String? = Environment.string("SMS_GATEWAY_URL")
+    @Option(help: "Channel webhooks, channel=url|secret,... (env CALLBACK_WEBHOOKS).")
+    var webhooks: String = Environment.string("CALLBACK_WEBHOOKS") ?? ""
+    @Option(help: "Attempts before a message goes to the dead-letter stream (env CALLBACK_MAX_ATTEMPTS).")
+    var maxAttempts: Int = Environment.int("CALLBACK_MAX_ATTEMPTS") ?? 6
+    @Option(help: "Seconds before the first retry; each later retry waits twice as long (env CALLBACK_RETRY_BASE).")
+    var retryBase: Double = Double(Environment.string("CALLBACK_RETRY_BASE") ?? "") ?? 2
+
+    func run() async throws {
+        let logger = options.logger(role: "callback")
+        let targets = try WebhookTarget.parse(webhooks)
+        var gateway: URL?
+        if let smsGateway {
+            guard let url = URL(string: smsGateway), url.scheme?.hasPrefix("http") == true else { throw ValidationError("--sms-gateway must be an http(s) URL") }
+            gateway = url
+        }
+        let infrastructure = try options.infrastructure()
+        var sender = NotificationSender.Configuration(smsGateway: gateway)
+        sender.webhooks = targets
+        sender.maxAttempts = max(1, maxAttempts)
+        sender.retryBase = .milliseconds(Int(retryBase * 1000))
+        let services: [any Service] = [
+            CallbackWorker(consumer: ConsumerName.make(role: "callback"), redis: infrastructure.redis, postgres: infrastructure.postgres,
+                           publisher: infrastructure.publisher, webhookChannels: Set(targets.keys), logger: logger),
+            NotificationSender(configuration: sender, postgres: infrastructure.postgres, redis: infrastructure.redis, logger: logger),
+            OutboxRelay(publisher: infrastructure.publisher, logger: logger),
+        ]
+        try await ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
+        await infrastructure.shutdown()
+    }
+}

@@ -1,0 +1,335 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Postgres
+import Redis
+import ServiceLifecycle
+import SubanAPI
+import SubanCore
+import SubanStore
+import SubanWorkers
+import Testing
+
+/// The closed loop on real servers: intake, dispatch, the departments' API with
+/// leases and keys, the callback role with SMS and signed webhooks into a local
+/// sink, citizen ratings, and the SLA sweeper.
+@Suite("Ticket lifecycle end to end") struct LifecycleFlowTests {
+    /// What the SMS gateway and the channel's webhook endpoint received.
+    actor Sink {
+        struct Received: Sendable {
+            var path: String
+            var idempotencyKey: String
+            var timestamp: String
+            var signature: String
+            var body: [String: JSONValue]
+            var raw: Data
+        }
+
+        var received: [Received] = []
+        var webhookFailuresLeft: Int
+
+        init(webhookFailures: Int) { webhookFailuresLeft = webhookFailures }
+
+        func take(_ received: Received) -> HTTPResponse.Status {
+            self.received.append(received)
+            switch received.path {
+            case "/sink/broken": return .internalServerError
+            case "/sink/webhook" where webhookFailuresLeft > 0:
+                webhookFailuresLeft -= 1
+                return .serviceUnavailable
+            default: return .ok
+            }
+        }
+
+        func all(_ path: String) -> [Received] { received.filter { $0.path == path } }
+    }
+
+    struct Fleet: Sendable {
+        let postgres: PostgresClient
+        let redis: RedisClient
+        let client: any TestClientProtocol
+        let sink: Sink
+        let publisher: OutboxPublisher
+        static let secret = "whsec-test"
+
+        func key(_ department: String?, label: String = UUID().uuidString) async throws -> String {
+            try await postgres.withConnection { try APIKeys.create(department: department, label: label, on: $0) }
+        }
+
+        func call(_ method: HTTPRequest.Method, _ uri: String, key: String? = nil, _ body: [String: Any]? = nil) async throws -> (HTTPResponse.Status, [String: Any]) {
+            var headers: HTTPFields = [:]
+            if let key { headers[.authorization] = "Bearer \(key)" }
+            let buffer = body.map { ByteBuffer(data: try! JSONSerialization.data(withJSONObject: $0)) }
+            return try await client.execute(uri: uri, method: method, headers: headers, body: buffer) { response in
+                let data = Data(response.body.readableBytesView)
+                let object = data.isEmpty ? [:] : (try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:])
+                return (response.status, object)
+            }
+        }
+
+        /// Submits an appeal and waits until dispatch placed it; returns the tracking code, the ticket and its parts.
+        func submit(_ text: String, district: String?, address: String, type: String = "complaint", anonymous: Bool = false,
+                     phone: String? = "13800138001") async throws -> (code: String, ticket: UUID, parts: [(id: Int64, department: String, role: String)]) {
+            var location: [String: Any] = ["address": address]
+            if let district { location["district"] = district }
+            var contact: [String: Any] = ["anonymous": anonymous]
+            if let phone { contact["phone"] = phone }
+            let (status, body) = try await call(.post, "/v1/appeals", [
+                "channel": "app", "channel_ref": UUID().uuidString, "type": type, "text": text, "location": location, "contact": contact,
+            ])
+            try #require(status == .accepted, "\(body)")
+            let ticket = try #require(UUID(uuidString: body["ticket_id"] as? String ?? ""))
+            try await eventually(timeout: .seconds(15), "dispatch of \(text)") {
+                try await postgres.query("SELECT status FROM tickets WHERE id = $1", [ticket]).first?.decode("status", as: String.self) == "dispatched"
+            }
+            let parts = try await postgres.query("SELECT id, department_code, role FROM assignments WHERE ticket_id = $1 ORDER BY id", [ticket]).map {
+                (id: try $0.decode("id", as: Int64.self), department: try $0.decode("department_code", as: String.self), role: try $0.decode("role", as: String.self))
+            }
+            return (try #require(body["tracking_code"] as? String), ticket, parts)
+        }
+
+        func status(_ ticket: UUID) async throws -> String {
+            try await postgres.query("SELECT status FROM tickets WHERE id = $1", [ticket]).first!.decode("status")
+        }
+
+        func count(_ sql: String, _ parameters: [(any PostgresEncodable)?] = []) async throws -> Int {
+            try await postgres.query(sql, parameters).first!.decode("n")
+        }
+    }
+
+    /// A whole fleet in one process. The callback role starts once the live server's port
+    /// is known, so it can post to the sink routes the same server serves.
+    func withFleet(webhookFailures: Int = 0, smsPath: String = "/sink/sms", lease: Duration = .seconds(1),
+                   _ body: @escaping @Sendable (Fleet) async throws -> Void) async throws {
+        let postgres = PostgresClient(url: try await TestServers.freshDatabase(), maxConnections: 8, threadPool: TestServers.threadPool)
+        let (_, redis) = try await TestServers.freshRedis()
+        let logger = TestServers.logger
+        let publisher = OutboxPublisher(redis: redis, postgres: postgres)
+        let sink = Sink(webhookFailures: webhookFailures)
+
+        let outbox = OutboxQueue(publisher: publisher, logger: logger)
+        let batcher = IntakeBatcher(postgres: postgres, outbox: outbox, logger: logger)
+        var dispatch = DispatchWorker.Configuration(consumer: "dispatch-test")
+        dispatch.consumer.block = .milliseconds(200)
+        var routes = APIRoutes.all(postgres, redis, publisher: publisher, lease: lease, logger: logger)
+        routes.intake = IntakeRoutes(batcher: batcher)
+        let router = buildRouter(routes)
+        router.post("/sink/:name") { request, context in
+            let data = Data(try await request.body.collect(upTo: 1 << 20).readableBytesView)
+            guard case .object(let object) = try JSONValue.parse(data) else { return Response(status: .badRequest) }
+            let status = await sink.take(Sink.Received(
+                path: "/sink/\(context.parameters.get("name") ?? "")", idempotencyKey: request.headers[HTTPField.Name("Idempotency-Key")!] ?? "",
+                timestamp: request.headers[HTTPField.Name("X-Suban-Timestamp")!] ?? "",
+                signature: request.headers[HTTPField.Name("X-Suban-Signature")!] ?? "", body: object, raw: data))
+            return Response(status: status)
+        }
+        let services: [any Service] = [
+            outbox, batcher, DispatchWorker(configuration: dispatch, redis: redis, postgres: postgres, publisher: publisher, logger: logger),
+        ]
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), services: services, logger: logger)
+        try await app.test(.live) { client in
+            let base = "http://127.0.0.1:\(try #require(client.port))"
+            var sender = NotificationSender.Configuration(smsGateway: URL(string: base + smsPath)!)
+            sender.webhooks = ["app": WebhookTarget(url: URL(string: base + "/sink/webhook")!, secret: Fleet.secret)]
+            sender.maxAttempts = 3
+            sender.retryBase = .milliseconds(100)
+            sender.interval = .milliseconds(100)
+            let callback = ServiceGroup(services: [
+                CallbackWorker(consumer: "callback-test", redis: redis, postgres: postgres, publisher: publisher, webhookChannels: ["app"], logger: logger),
+                NotificationSender(configuration: sender, postgres: postgres, redis: redis, logger: logger),
+            ], logger: logger)
+            let running = Task { try await callback.run() }
+            defer { running.cancel() }
+            try await body(Fleet(postgres: postgres, redis: redis, client: client, sink: sink, publisher: publisher))
+            await callback.triggerGracefulShutdown()
+            _ = await running.result
+        }
+        await postgres.close()
+        await redis.close()
+    }
+
+    static let calendar = WorkingCalendar.china
+
+    @Test func aComplaintWalksTheWholeLoopWithItsUnitsKeyAndTheCitizensRating() async throws {
+        try await withFleet { fleet in
+            let (code, ticket, parts) = try await fleet.submit("小区门口的路灯不亮了好几天，晚上很黑", district: "futian", address: "福田区香蜜湖街道农园路")
+            let lead = try #require(parts.first { $0.role == "lead" })
+            let key = try await fleet.key(lead.department)
+            let stranger = try await fleet.key("city:education")
+
+            // The unit takes its next ticket: a lease, the appeal, the number masked.
+            let (pulled, next) = try await fleet.call(.post, "/v1/departments/\(lead.department)/queue/next?wait=5", key: key)
+            #expect(pulled == .ok)
+            let lease = try #require(next["lease_id"] as? String)
+            let view = try #require(next["ticket"] as? [String: Any])
+            #expect(view["ticket_id"] as? String == ticket.uuidString.lowercased())
+            let contact = try #require(view["contact"] as? [String: Any])
+            #expect(contact["phone_masked"] as? String == "138****8001")
+            #expect(!"\(next)".contains("13800138001"), "the real number never reaches a unit")
+
+            // Access: no key, another unit's key on this unit's path, another unit's own path.
+            #expect(try await fleet.call(.get, "/v1/departments/\(lead.department)/tickets/\(ticket)").0 == .unauthorized)
+            #expect(try await fleet.call(.get, "/v1/departments/\(lead.department)/tickets/\(ticket)", key: stranger).0 == .forbidden)
+            #expect(try await fleet.call(.get, "/v1/departments/city:education/tickets/\(ticket)", key: stranger).0 == .notFound)
+            #expect(try await fleet.call(.post, "/v1/departments/city:education/tickets/\(ticket)/accept", key: stranger, [:]).0 == .notFound)
+
+            let path = "/v1/departments/\(lead.department)/tickets/\(ticket)"
+            #expect(try await fleet.call(.post, path + "/accept", key: key, ["lease_id": lease]).0 == .ok)
+            let (again, conflict) = try await fleet.call(.post, path + "/accept", key: key, [:])
+            #expect(again == .conflict)
+            #expect((conflict["current"] as? [String: String])?["ticket_status"] == "accepted")
+            #expect(conflict["error"] as? String == "illegal_transition")
+
+            // Two extensions with reasons, counted in working days from the old deadline; a third is refused.
+            var due = try await fleet.postgres.query("SELECT reply_due_at FROM tickets WHERE id = $1", [ticket]).first!.decode("reply_due_at", as: Date.self)
+            for days in [3, 2] {
+                let (status, body) = try await fleet.call(.post, path + "/extension", key: key, ["reason": "需协调供电部门更换线路", "working_days": days])
+                #expect(status == .ok, "\(body)")
+                due = Self.calendar.deadline(addingWorkingDays: days, to: due.addingTimeInterval(-1)).at
+                #expect(body["reply_due_at"] as? String == due.formatted(.iso8601))
+            }
+            let (third, refused) = try await fleet.call(.post, path + "/extension", key: key, ["reason": "还需要时间", "working_days": 1])
+            #expect(third == .conflict && refused["error"] as? String == "limit_reached")
+            let (bad, invalid) = try await fleet.call(.post, path + "/reply", key: key, ["text": 42])
+            #expect(bad == .unprocessableContent && (invalid["fields"] as? [[String: String]])?.first?["field"] == "text")
+
+            #expect(try await fleet.call(.post, path + "/reply", key: key, ["text": "已更换路灯线路，恢复照明"]).0 == .ok)
+            // The callback role asks the citizen to evaluate and opens a callback visit (a complaint).
+            try await eventually(timeout: .seconds(10), "evaluation request") { try await fleet.status(ticket) == "callback" }
+            #expect(try await fleet.count("SELECT count(*) AS n FROM callback_visits WHERE ticket_id = $1 AND done_at IS NULL", [ticket]) == 1)
+
+            let (early, _) = try await fleet.call(.post, "/v1/appeals/\(code)/rating", ["speed": 5, "effect": 6, "service": 5, "quality": 5])
+            #expect(early == .unprocessableContent)
+            let (rated, ratedBody) = try await fleet.call(.post, "/v1/appeals/\(code)/rating", ["speed": 5, "effect": 4, "service": 5, "quality": 4, "comment": "很快"])
+            #expect(rated == .ok && ratedBody["status"] as? String == "rated", "\(ratedBody)")
+            #expect(try await fleet.call(.post, "/v1/appeals/\(code)/rating", ["speed": 5, "effect": 4, "service": 5, "quality": 4]).0 == .conflict,
+                    "one rating per round")
+            let operatorKey = try await fleet.key(nil)
+            #expect(try await fleet.call(.post, "/v1/visits/\(ticket)", key: key, ["solved": true]).0 == .forbidden, "a unit cannot confirm its own visit")
+            let (visited, closed) = try await fleet.call(.post, "/v1/visits/\(ticket)", key: operatorKey, ["solved": true])
+            #expect(visited == .ok && closed["status"] as? String == "closed")
+
+            // The citizen's parcel-style view.
+            let (_, citizen) = try await fleet.call(.get, "/v1/appeals/\(code)")
+            let steps = (citizen["timeline"] as? [[String: Any]] ?? []).compactMap { $0["text"] as? String }
+            #expect(steps.contains { $0.contains("已签收") } && steps.contains { $0.contains("申请延期第2次") } && steps.last == "工单已办结", "\(steps)")
+
+            // SMS at dispatch and at the evaluation request, once each, to the real number.
+            try await eventually(timeout: .seconds(10), "SMS") { await fleet.sink.all("/sink/sms").count >= 2 }
+            let sms = await fleet.sink.all("/sink/sms")
+            #expect(Set(sms.map(\.idempotencyKey)).count == sms.count, "no message twice")
+            #expect(sms.allSatisfy { $0.body["to"] == .string("13800138001") })
+            #expect(sms.contains { if case .string(let text) = $0.body["text"] { text.contains("评价") } else { false } })
+        }
+    }
+
+    @Test func coHandlersDissatisfactionReturnAndSpecialSupervision() async throws {
+        try await withFleet { fleet in
+            let (code, ticket, parts) = try await fleet.submit("路边摊贩占用人行道摆摊，行人只能走机动车道", district: "futian", address: "福田区华强北街道振兴路")
+            #expect(parts.count == 2, "a street office leads and the district's urban management co-handles: \(parts)")
+            var keys: [String: String] = [:]
+            for part in parts { keys[part.department] = try await fleet.key(part.department) }
+            let lead = try #require(parts.first { $0.role == "lead" })
+            let co = try #require(parts.first { $0.role == "co-handler" })
+            func act(_ part: (id: Int64, department: String, role: String), _ action: String, _ body: [String: Any] = [:]) async throws -> (HTTPResponse.Status, [String: Any]) {
+                try await fleet.call(.post, "/v1/departments/\(part.department)/tickets/\(ticket)/\(action)", key: keys[part.department], body)
+            }
+            #expect(try await act(lead, "accept").0 == .ok)
+            #expect(try await act(co, "accept").0 == .ok)
+            let (_, afterLead) = try await act(lead, "reply", ["text": "已清理占道摊贩"])
+            #expect(afterLead["status"] as? String == "accepted", "not replied until the co-handler sends its part")
+            let (_, afterCo) = try await act(co, "reply", ["text": "已加强巡查"])
+            #expect(afterCo["status"] as? String == "replied")
+            try await eventually(timeout: .seconds(10), "evaluation request") { try await fleet.status(ticket) == "callback" }
+
+            let unhappy: [String: Any] = ["speed": 4, "effect": 1, "service": 3, "quality": 3]
+            let (_, returned) = try await fleet.call(.post, "/v1/appeals/\(code)/rating", unhappy)
+            #expect(returned["status"] as? String == "reopened" && returned["round"] as? Int == 2, "\(returned)")
+            // Back on the lead unit's queue; accepting needs the unit leader in charge.
+            let (pulled, next) = try await fleet.call(.post, "/v1/departments/\(lead.department)/queue/next?wait=5", key: keys[lead.department])
+            #expect(pulled == .ok && (next["ticket"] as? [String: Any])?["round"] as? Int == 2)
+            let (noLeader, missing) = try await act(lead, "accept")
+            #expect(noLeader == .unprocessableContent && (missing["fields"] as? [[String: String]])?.first?["field"] == "leader")
+            #expect(try await act(lead, "accept", ["leader": "街道办副主任 李某"]).0 == .ok)
+            let (_, reReplied) = try await act(lead, "reply", ["text": "已设置隔离栏并安排专人值守"])
+            #expect(reReplied["status"] as? String == "replied", "the co-handler's part stands")
+            try await eventually(timeout: .seconds(10), "second evaluation request") { try await fleet.status(ticket) == "callback" }
+            let (_, supervised) = try await fleet.call(.post, "/v1/appeals/\(code)/rating", unhappy)
+            #expect(supervised["round"] as? Int == 3)
+            #expect(try await fleet.count("SELECT count(*) AS n FROM supervisions WHERE ticket_id = $1 AND kind = 'special'", [ticket]) == 1)
+            #expect(try await fleet.count("SELECT count(*) AS n FROM ratings WHERE ticket_id = $1", [ticket]) == 2)
+            let leader: String? = try await fleet.postgres.query("SELECT leader FROM tickets WHERE id = $1", [ticket]).first!.decodeIfPresent("leader")
+            #expect(leader == "街道办副主任 李某")
+        }
+    }
+
+    @Test func anExpiredLeaseGoesToTheNextPullerAndArbitrationMovesADisputedTicket() async throws {
+        try await withFleet(lease: .seconds(1)) { fleet in
+            let (_, ticket, parts) = try await fleet.submit("小区旁边的路灯坏了不亮", district: "futian", address: "福田区香蜜湖街道",
+                                                             anonymous: true, phone: "13912345678")
+            let lead = try #require(parts.first { $0.role == "lead" })
+            let (first, second) = (try await fleet.key(lead.department), try await fleet.key(lead.department))
+            let queue = "/v1/departments/\(lead.department)/queue/next"
+            let (_, taken) = try await fleet.call(.post, queue + "?wait=5", key: first)
+            let firstLease = try #require(taken["lease_id"] as? String)
+            let contact = (taken["ticket"] as? [String: Any])?["contact"] as? [String: Any]
+            #expect((contact?["virtual_number"] as? String)?.hasPrefix("1700") == true && contact?["phone_masked"] == nil,
+                    "an anonymous citizen is reached through a virtual number only")
+            #expect(try await fleet.call(.post, queue, key: second).0 == .noContent, "held by the first desk")
+
+            try await Task.sleep(for: .milliseconds(1200))
+            let (_, retaken) = try await fleet.call(.post, queue + "?wait=5", key: second)
+            let secondLease = try #require(retaken["lease_id"] as? String)
+            #expect((retaken["ticket"] as? [String: Any])?["ticket_id"] as? String == ticket.uuidString.lowercased())
+            let path = "/v1/departments/\(lead.department)/tickets/\(ticket)"
+            let (lost, lostBody) = try await fleet.call(.post, path + "/accept", key: first, ["lease_id": firstLease])
+            #expect(lost == .conflict && lostBody["error"] as? String == "lease_lost")
+
+            // Returned as not its duty: the unit stays responsible until arbitration moves it.
+            #expect(try await fleet.call(.post, path + "/return", key: second, ["lease_id": secondLease, "reason": "该路段路灯属供电局产权"]).0 == .ok)
+            #expect(try await fleet.status(ticket) == "dispatched")
+            let operatorKey = try await fleet.key(nil)
+            #expect(try await fleet.call(.get, "/v1/arbitration", key: second).0 == .forbidden)
+            let (_, disputes) = try await fleet.call(.get, "/v1/arbitration", key: operatorKey)
+            let dispute = try #require((disputes["items"] as? [[String: Any]])?.first)
+            #expect(dispute["reason"] as? String == "该路段路灯属供电局产权")
+            let assignment = try #require(dispute["assignment_id"] as? Int)
+            let (unknown, unknownBody) = try await fleet.call(.post, "/v1/arbitration/\(assignment)", key: operatorKey, ["move_to": "city:nowhere"])
+            #expect(unknown == .unprocessableContent && (unknownBody["fields"] as? [[String: String]])?.first?["field"] == "move_to")
+            #expect(try await fleet.call(.post, "/v1/arbitration/\(assignment)", key: operatorKey, ["move_to": "city:power-grid"]).0 == .ok)
+
+            let power = try await fleet.key("city:power-grid")
+            let (_, moved) = try await fleet.call(.post, "/v1/departments/city:power-grid/queue/next?wait=5", key: power)
+            #expect((moved["ticket"] as? [String: Any])?["ticket_id"] as? String == ticket.uuidString.lowercased())
+            #expect(try await fleet.call(.post, "/v1/departments/city:power-grid/tickets/\(ticket)/accept", key: power,
+                                         ["lease_id": moved["lease_id"] as? String ?? ""]).0 == .ok)
+            #expect(try await fleet.status(ticket) == "accepted")
+            #expect(try await fleet.call(.post, path + "/reply", key: second, ["text": "x"]).0 == .notFound, "the released unit holds no part")
+        }
+    }
+
+    @Test func aWebhookThatFailsTwiceIsDeliveredOnceSignedAndADeadSMSGoesToTheDeadLetterStream() async throws {
+        try await withFleet(webhookFailures: 2, smsPath: "/sink/broken") { fleet in
+            let (code, ticket, _) = try await fleet.submit("路灯不亮了，晚上很危险", district: "futian", address: "福田区香蜜湖街道")
+            try await eventually(timeout: .seconds(15), "webhook delivered") {
+                try await fleet.count("SELECT count(*) AS n FROM notifications WHERE ticket_id = $1 AND transport = 'webhook' AND status = 'sent'", [ticket]) == 1
+            }
+            let calls = await fleet.sink.all("/sink/webhook")
+            #expect(calls.count == 3, "two failures, then success")
+            #expect(Set(calls.map(\.idempotencyKey)).count == 1, "one message, retried")
+            for call in calls {
+                let expected = NotificationSender.signature(secret: Fleet.secret, timestamp: call.timestamp, body: call.raw)
+                #expect(call.signature == "sha256=" + expected)
+            }
+            #expect(calls.last?.body["tracking_code"] == .string(code) && calls.last?.body["event"] == .string("dispatched"))
+
+            try await eventually(timeout: .seconds(15), "dead letter") { try await fleet.redis.streamLength(StreamNames.callbackDeadLetters) >= 1 }
+            let dead = try await fleet.redis.entries(StreamNames.callbackDeadLetters)
+            #expect(dead.first?.fields["transport"] == "sms" && dead.first?.fields["error"] == "HTTP 500" && dead.first?.fields["attempts"] == "3")
+            #expect(try await fleet.count("SELECT count(*) AS n FROM notifications WHERE ticket_id = $1 AND status = 'dead'", [ticket]) == 1)
+            #expect(await fleet.sink.all("/sink/broken").count == 3)
+        }
+    }
+}
