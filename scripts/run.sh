@@ -2,10 +2,10 @@
 # Starts the whole system locally: Redis and PostgreSQL under ./var, the schema,
 # every role with its replica count, supervised (restarted on crash), then a
 # demo workload. Ctrl-C stops everything.
-#   INTAKE=2 DISPATCH=2 API=1 DEMO_COUNT=200 BUILD=release scripts/run.sh
+#   INTAKE=2 DISPATCH=2 SWEEPER=1 CALLBACK=1 API=1 DEMO_COUNT=200 BUILD=release scripts/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-INTAKE=${INTAKE:-2}; DISPATCH=${DISPATCH:-2}; API=${API:-1}
+INTAKE=${INTAKE:-2}; DISPATCH=${DISPATCH:-2}; SWEEPER=${SWEEPER:-1}; CALLBACK=${CALLBACK:-1}; API=${API:-1}
 DEMO_COUNT=${DEMO_COUNT:-200}; BUILD=${BUILD:-release}
 REDIS_PORT=${REDIS_PORT:-6390}; PG_PORT=${PG_PORT:-5440}
 STAY=${STAY:-1}
@@ -47,11 +47,17 @@ trap 'exit 130' INT TERM
 
 for i in $(seq 0 $((INTAKE - 1))); do supervise "intake-$i" intake --port $((8080 + 100 * i)); done
 for i in $(seq 0 $((DISPATCH - 1))); do supervise "dispatch-$i" dispatch; done
+for i in $(seq 0 $((SWEEPER - 1))); do supervise "sla-sweeper-$i" sla-sweeper; done
+# SMS and webhooks go to a local sink in development: var/log/dev-sink.log shows every message.
+supervise dev-sink dev-sink --port 8099
+export SMS_GATEWAY_URL=http://127.0.0.1:8099/sms CALLBACK_WEBHOOKS="app=http://127.0.0.1:8099/webhook/app|dev-secret"
+for i in $(seq 0 $((CALLBACK - 1))); do supervise "callback-$i" callback; done
 for i in $(seq 0 $((API - 1))); do supervise "api-$i" api --port $((8081 + 100 * i)); done
 for _ in $(seq 1 100); do curl -sf http://127.0.0.1:8080/health >/dev/null && break; sleep 0.2; done
 echo "intake: http://127.0.0.1:8080 (+$((INTAKE - 1)) more on 8180, 8280, ...), api: http://127.0.0.1:8081, logs: var/log/"
 
-"$bin" demo --intake http://127.0.0.1:8080 --count "$DEMO_COUNT"
+for _ in $(seq 1 100); do curl -sf http://127.0.0.1:8081/health >/dev/null && break; sleep 0.2; done
+"$bin" demo --intake http://127.0.0.1:8080 --api http://127.0.0.1:8081 --count "$DEMO_COUNT"
 if [ "$STAY" = 1 ]; then
   echo "running; Ctrl-C stops everything"
   # A background sleep, so a signal to this script runs its trap at once.

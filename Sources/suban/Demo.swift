@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Postgres
 import SubanStore
 
@@ -10,6 +13,8 @@ struct Demo: AsyncParsableCommand {
 
     @OptionGroup var options: CommonOptions
     @Option(help: "Intake base URL.") var intake: String = "http://127.0.0.1:8080"
+    @Option(help: "API base URL; when given, units handle some tickets and citizens rate them.") var api: String?
+    @Option(help: "Tickets walked through the whole loop when --api is given.") var handle: Int = 20
     @Option(help: "Appeals to send.") var count: Int = 200
     @Option(help: "Requests in flight.") var concurrency: Int = 16
 
@@ -39,7 +44,69 @@ struct Demo: AsyncParsableCommand {
         if let code = accepted.first?.trackingCode {
             print("track one: curl -s \(intake)/v1/appeals/\(code)")
         }
+        if let api, let base = URL(string: api) {
+            let ids = accepted.compactMap(\.ticketID).prefix(handle)
+            try await DemoLoop(api: base, postgres: infrastructure.postgres).walk(Array(ids))
+        }
         await infrastructure.shutdown()
         if done < accepted.count { throw ExitCode(1) }
+    }
+}
+
+/// The rest of the loop for a few demo tickets, over the real API: each lead unit
+/// (with a demo key) accepts and replies, co-handlers send their parts, the
+/// callback role asks the citizen, and the citizen rates — some unsatisfied.
+struct DemoLoop {
+    let api: URL
+    let postgres: PostgresClient
+    let session = URLSession(configuration: .ephemeral)
+
+    func walk(_ tickets: [String]) async throws {
+        let parts = try await postgres.query("""
+            SELECT a.ticket_id::text AS ticket, a.department_code, t.tracking_code FROM assignments a JOIN tickets t ON t.id = a.ticket_id
+            WHERE a.ticket_id::text = ANY($1::text[]) AND a.status = 'queued' ORDER BY a.role DESC, a.id
+            """, ["{" + tickets.joined(separator: ",") + "}"]).map {
+            (ticket: try $0.decode("ticket", as: String.self), department: try $0.decode("department_code", as: String.self),
+             code: try $0.decode("tracking_code", as: String.self))
+        }
+        var keys: [String: String] = [:]
+        for department in Set(parts.map(\.department)) {
+            keys[department] = try await postgres.withConnection { try APIKeys.create(department: department, label: "demo-\(UUID().uuidString.prefix(8))", on: $0) }
+        }
+        let bar = ProgressBar(total: parts.count, label: "units reply")
+        for (index, part) in parts.enumerated() {
+            let path = "v1/departments/\(part.department)/tickets/\(part.ticket)"
+            _ = try await post(path + "/accept", [:], key: keys[part.department])
+            _ = try await post(path + "/reply", ["text": "已现场核查并处理完毕（演示答复）"], key: keys[part.department])
+            bar.draw(index + 1)
+        }
+        let codes = Array(Set(parts.map(\.code))).sorted()
+        let deadline = ContinuousClock.now + .seconds(30)
+        var rated: [String: Int] = [:]
+        var pending = codes
+        let rating = ProgressBar(total: codes.count, label: "citizens rate")
+        while !pending.isEmpty && ContinuousClock.now < deadline {
+            var still: [String] = []
+            for code in pending {
+                let (status, body) = try await post("v1/appeals/\(code)/rating", code.hasSuffix("0") || code.hasSuffix("5")
+                    ? ["speed": 4, "effect": 2, "service": 3, "quality": 3] : ["speed": 5, "effect": 5, "service": 5, "quality": 4])
+                if status == 200, let next = body["status"] as? String { rated[next, default: 0] += 1 } else { still.append(code) }
+            }
+            pending = still
+            rating.draw(codes.count - pending.count)
+            if !pending.isEmpty { try await Task.sleep(for: .milliseconds(300)) }
+        }
+        print("\nafter the units' replies and the citizens' ratings: " + rated.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        print("SMS and webhooks sent meanwhile: var/log/dev-sink.log")
+    }
+
+    func post(_ path: String, _ body: [String: Any], key: String? = nil) async throws -> (Int, [String: Any]) {
+        var request = URLRequest(url: api.appendingPathComponent(path))
+        request.httpMethod = "POST"
+        request.httpBody = try JSONSerialization.data(withJSONObject: body)
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        if let key { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
+        let (data, response) = try await session.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
     }
 }
