@@ -101,6 +101,8 @@ public struct NotificationSender: Service {
         let failure: String?
         do {
             failure = try await send(message)
+        } catch let error as URLError {
+            failure = "network error \(error.code.rawValue) (\(error.failingURL?.host ?? "no host"))"
         } catch {
             failure = "\(error)"
         }

@@ -333,3 +333,21 @@ import Testing
         }
     }
 }
+
+@Suite struct WebhookConfigurationTests {
+    @Test func parsesChannelTargetsAndRejectsNonsense() throws {
+        let targets = try WebhookTarget.parse("app=https://example.org/hook|s3cret, mini-program=http://10.0.0.1:8080/cb?x=1|k=ey")
+        #expect(targets["app"] == WebhookTarget(url: URL(string: "https://example.org/hook")!, secret: "s3cret"))
+        #expect(targets["mini-program"]?.url.absoluteString == "http://10.0.0.1:8080/cb?x=1" && targets["mini-program"]?.secret == "k=ey")
+        #expect(throws: ConfigurationError.self) { try WebhookTarget.parse("app=ftp://x|y") }
+        #expect(throws: ConfigurationError.self) { try WebhookTarget.parse("app") }
+        #expect(try WebhookTarget.parse("").isEmpty)
+    }
+
+    @Test func signatureIsHMACSHA256OfTimestampDotBody() {
+        // The receiver's side, computed independently with Python's hmac module:
+        // hmac.new(b"key", b"1700000000.{}", hashlib.sha256).hexdigest()
+        #expect(NotificationSender.signature(secret: "key", timestamp: "1700000000", body: Data("{}".utf8))
+                == "9d713ed406bb7076d4123f0dc2c39d2df5c654ed4b0cd56b52c8b4c940bd63ae")
+    }
+}

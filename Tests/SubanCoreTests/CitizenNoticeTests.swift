@@ -1,0 +1,49 @@
+import Testing
+@testable import SubanCore
+
+@Suite struct CitizenNoticeTests {
+    static func ticket(hasPhone: Bool = true, channel: String = "app") -> CitizenNotice.Ticket {
+        CitizenNotice.Ticket(trackingCode: "JRM5N5AD189VZXE8365Z8G2XY0", channel: channel, channelRef: "A-1", status: "dispatched",
+                             hasPhone: hasPhone, leadUnit: "福田区城市管理和综合执法局")
+    }
+
+    /// (event, has phone, channel with a webhook, expected transports)
+    @Test(arguments: [
+        ("dispatched", true, true, ["sms", "webhook"]),
+        ("dispatched", false, true, ["webhook"]),
+        ("dispatched", true, false, ["sms"]),
+        ("evaluation_requested", true, true, ["sms", "webhook"]),
+        ("dissatisfaction_return", true, false, ["sms"]),
+        ("replied", true, true, ["webhook"]),        // the SMS waits for the evaluation request, one message not two
+        ("closed", true, true, ["webhook"]),
+        ("accepted", true, true, []),
+        ("sla_overdue", true, true, []),            // internal supervision is not the citizen's inbox
+    ])
+    func whoHearsOfWhat(_ event: String, _ hasPhone: Bool, _ webhook: Bool, _ expected: [String]) {
+        let planned = CitizenNotice.plan(event: event, at: "2026-11-23 10:00:00+00", ticket: Self.ticket(hasPhone: hasPhone),
+                                         webhookChannels: webhook ? ["app"] : ["web"])
+        #expect(planned.map(\.transport.rawValue) == expected)
+        #expect(planned.allSatisfy { $0.transport == .sms ? $0.recipient == "citizen" : $0.recipient == "channel:app" })
+    }
+
+    @Test func smsNamesTheUnitAndTheTrackingCodeButNoNumber() throws {
+        let sms = try #require(CitizenNotice.plan(event: "dispatched", at: "", ticket: Self.ticket(), webhookChannels: []).first)
+        guard case .string(let text) = sms.payload["text"] else { Issue.record("no text"); return }
+        #expect(text.contains("福田区城市管理和综合执法局") && text.contains("JRM5N5AD189VZXE8365Z8G2XY0"))
+        #expect(sms.payload["to"] == nil, "the number is added at send time only")
+    }
+
+    @Test(arguments: [("13800138000", "138****8000"), ("075588881234", "075*****1234"), ("1234", "****")])
+    func unitsSeeMaskedNumbers(_ number: String, _ masked: String) {
+        #expect(PhoneNumber.masked(number) == masked)
+    }
+
+    @Test func everyTimelineKindTheLifecycleWritesHasWords() {
+        let kinds = ["received", "dispatched", "triaged", "assigned", "accepted", "returned", "arbitrated", "extended", "staged",
+                     "milestone_done", "unit_replied", "replied", "evaluation_requested", "rated", "visited", "dissatisfaction_return",
+                     "special_supervision", "closed", "sla_warning", "sla_overdue", "sla_escalation"]
+        for kind in kinds {
+            #expect(TimelineWording.describe(kind: kind, unit: "某单位", detail: .object([:])) != kind, "\(kind)")
+        }
+    }
+}
