@@ -16,11 +16,7 @@ public struct OperatorRoutes: Sendable {
     }
 
     public func register<Context: RequestContext>(on router: Hummingbird.Router<Context>) {
-        router.get("/v1/triage") { request, _ in
-            _ = try await auth.operator(request)
-            let rows = try await actions.read { try OperatorQueues.triage(limit: 200, on: $0) }
-            return try JSONResponse.make(.ok, ["items": rows])
-        }
+        queue("/v1/triage", on: router) { try OperatorQueues.triage(limit: 200, on: $0) }
         router.post("/v1/triage/:ticket/assign") { request, context in
             _ = try await auth.operator(request)
             let id = try request.uuidParameter(context, "ticket")
@@ -34,11 +30,7 @@ public struct OperatorRoutes: Sendable {
             }
             return try JSONResponse.make(.ok, ActionResult(ticketID: id, applied))
         }
-        router.get("/v1/arbitration") { request, _ in
-            _ = try await auth.operator(request)
-            let rows = try await actions.read { try OperatorQueues.disputed(limit: 200, on: $0) }
-            return try JSONResponse.make(.ok, ["items": rows])
-        }
+        queue("/v1/arbitration", on: router) { try OperatorQueues.disputed(limit: 200, on: $0) }
         router.post("/v1/arbitration/:assignment") { request, context in
             _ = try await auth.operator(request)
             guard let assignment = context.parameters.get("assignment", as: Int64.self) else {
@@ -55,17 +47,23 @@ public struct OperatorRoutes: Sendable {
             }
             return try JSONResponse.make(.ok, ActionResult(ticketID: ticket, applied))
         }
-        router.get("/v1/visits") { request, _ in
-            _ = try await auth.operator(request)
-            let rows = try await actions.read { try OperatorQueues.openVisits(limit: 200, on: $0) }
-            return try JSONResponse.make(.ok, ["items": rows])
-        }
+        queue("/v1/visits", on: router) { try OperatorQueues.openVisits(limit: 200, on: $0) }
         router.post("/v1/visits/:ticket") { request, context in
             _ = try await auth.operator(request)
             let id = try request.uuidParameter(context, "ticket")
             let solved = try await RequestBody.fields(request, known: ["solved"]) { $0.bool("solved", required: true) }
             let applied = try await actions.perform(.recordVisit(solved: solved), ticketID: id)
             return try JSONResponse.make(.ok, ActionResult(ticketID: id, applied))
+        }
+    }
+
+    /// A GET that lists one of the operators' queues as `{"items": [...]}`.
+    func queue<Context: RequestContext, Item: Encodable & Sendable>(
+        _ path: RouterPath, on router: Hummingbird.Router<Context>, _ rows: @escaping @Sendable (PostgresConnection) throws -> [Item]
+    ) {
+        router.get(path) { request, _ in
+            _ = try await auth.operator(request)
+            return try JSONResponse.make(.ok, ["items": try await actions.read(rows)])
         }
     }
 
