@@ -10,10 +10,13 @@ import SubanWorkers
 public struct IntakeRoutes: Sendable {
     let batcher: IntakeBatcher
     let validator: AppealValidator
+    /// Without one, deadlines count with the shipped notices only.
+    let calendars: CalendarSource?
 
-    public init(batcher: IntakeBatcher, validator: AppealValidator = AppealValidator()) {
+    public init(batcher: IntakeBatcher, validator: AppealValidator = AppealValidator(), calendars: CalendarSource? = nil) {
         self.batcher = batcher
         self.validator = validator
+        self.calendars = calendars
     }
 
     public func register<Context: RequestContext>(on router: Hummingbird.Router<Context>) {
@@ -30,7 +33,9 @@ public struct IntakeRoutes: Sendable {
                            message: failure.errors.map { "\($0.field): \($0.reason)" }.joined(separator: "; "), fields: failure.errors)
         }
         do {
-            let receipt = try await batcher.submit(NewTicket(appeal: appeal))
+            let ticket = NewTicket(appeal: appeal, calendar: await calendars?.current ?? .china)
+            await calendars?.noteProvisional(ticket.replyDeadline)
+            let receipt = try await batcher.submit(ticket)
             return try JSONResponse.make(.accepted, AppealAccepted(receipt))
         } catch is IntakeError {
             throw APIError.storeUnavailable()

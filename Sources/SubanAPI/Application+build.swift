@@ -3,6 +3,7 @@ import Logging
 import Postgres
 import Redis
 import SubanStore
+import SubanWorkers
 import ServiceLifecycle
 
 /// Which route groups a role serves; intake and api are separate roles that
@@ -23,8 +24,9 @@ public struct RouteSet: Sendable {
 
 public enum APIRoutes {
     /// Everything the api role serves.
-    public static func all(_ postgres: PostgresClient, _ redis: RedisClient, publisher: OutboxPublisher, lease: Duration, logger: Logger) -> RouteSet {
-        let actions = TicketActions(postgres: postgres, publisher: publisher, logger: logger)
+    public static func all(_ postgres: PostgresClient, _ redis: RedisClient, publisher: OutboxPublisher, calendars: CalendarSource,
+                           lease: Duration, logger: Logger) -> RouteSet {
+        let actions = TicketActions(postgres: postgres, publisher: publisher, calendars: calendars, logger: logger)
         return RouteSet(citizen: CitizenRoutes(postgres: postgres, actions: actions),
                         departments: DepartmentRoutes(actions: actions, queue: DepartmentQueue(redis: redis, postgres: postgres, lease: lease)),
                         operators: OperatorRoutes(actions: actions))

@@ -4,6 +4,7 @@ import Logging
 import Postgres
 import SubanCore
 import SubanStore
+import SubanWorkers
 
 /// Runs lifecycle commands for the HTTP routes: one transaction each, then the
 /// outbox rows go to Redis (the relay covers a failure), and the rules' refusals
@@ -11,13 +12,13 @@ import SubanStore
 public struct TicketActions: Sendable {
     let postgres: PostgresClient
     let publisher: OutboxPublisher
-    let calendar: WorkingCalendar
+    let calendars: CalendarSource
     let logger: Logger
 
-    public init(postgres: PostgresClient, publisher: OutboxPublisher, calendar: WorkingCalendar = .china, logger: Logger) {
+    public init(postgres: PostgresClient, publisher: OutboxPublisher, calendars: CalendarSource, logger: Logger) {
         self.postgres = postgres
         self.publisher = publisher
-        self.calendar = calendar
+        self.calendars = calendars
         self.logger = logger
     }
 
@@ -25,7 +26,7 @@ public struct TicketActions: Sendable {
     func perform(
         _ command: TicketCommand, ticketID: UUID, prepare: (@Sendable (PostgresConnection) throws -> Void)? = nil
     ) async throws -> LifecycleStore.Applied {
-        let calendar = calendar
+        let calendar = await calendars.current
         let applied: LifecycleStore.Applied
         do {
             applied = try await postgres.transaction { connection in

@@ -64,6 +64,11 @@ public struct Deadline: Sendable, Hashable {
     /// True when some day counted lies in a year with no arrangement loaded: the
     /// deadline assumed plain weekends and may move once the notice is loaded.
     public var provisional: Bool
+
+    public init(at: Date, provisional: Bool) {
+        self.at = at
+        self.provisional = provisional
+    }
 }
 
 /// Mainland China's working days: Monday to Friday, less public holidays, plus

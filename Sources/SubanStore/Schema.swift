@@ -2,7 +2,7 @@ import Postgres
 
 /// Suban's schema, one migration per change, never edited once shipped.
 public enum Schema {
-    public static let migrator = Migrator(migrations: [initial, statutoryDeadlines, lifecycle])
+    public static let migrator = Migrator(migrations: [initial, statutoryDeadlines, lifecycle, holidayNotices])
 
     static let initial = Migration(version: 1, name: "tickets, timeline, assignments, catalog, outbox", sql: """
         CREATE TABLE departments (
@@ -223,6 +223,18 @@ public enum Schema {
             created_at timestamptz NOT NULL DEFAULT now(),
             revoked_at timestamptz,
             CHECK ((role = 'department') = (department_code IS NOT NULL))
+        );
+        """)
+
+    static let holidayNotices = Migration(version: 4, name: "holiday notices loaded at run time", sql: """
+        -- A year's State Council notice, loaded by operators without a rebuild; it
+        -- overrides the arrangement shipped in the binary for the same year.
+        CREATE TABLE holiday_arrangements (
+            year int PRIMARY KEY,
+            holidays date[] NOT NULL,
+            make_up_workdays date[] NOT NULL,
+            source text,
+            loaded_at timestamptz NOT NULL DEFAULT now()
         );
         """)
 }

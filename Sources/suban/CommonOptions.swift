@@ -6,6 +6,7 @@ import NIOPosix
 import Postgres
 import Redis
 import SubanStore
+import SubanWorkers
 
 /// Flags every role takes; each falls back to its environment variable.
 struct CommonOptions: ParsableArguments {
@@ -48,6 +49,13 @@ struct Infrastructure {
     let redis: RedisClient
     let postgres: PostgresClient
     let publisher: OutboxPublisher
+
+    /// The working-day calendar with operators' loaded notices, read now and refreshed while the role runs.
+    func calendars(logger: Logger) async throws -> CalendarSource {
+        let source = CalendarSource(postgres: postgres, logger: logger)
+        try await source.reload()
+        return source
+    }
 
     func shutdown() async {
         await redis.close()

@@ -21,9 +21,10 @@ struct Intake: AsyncParsableCommand {
         let outbox = OutboxQueue(publisher: infrastructure.publisher, logger: logger)
         let batcher = IntakeBatcher(configuration: batcherConfiguration, postgres: infrastructure.postgres, outbox: outbox, logger: logger)
         let relay = OutboxRelay(publisher: infrastructure.publisher, logger: logger)
-        let routes = RouteSet(intake: IntakeRoutes(batcher: batcher), citizen: CitizenRoutes(postgres: infrastructure.postgres))
+        let calendars = try await infrastructure.calendars(logger: logger)
+        let routes = RouteSet(intake: IntakeRoutes(batcher: batcher, calendars: calendars), citizen: CitizenRoutes(postgres: infrastructure.postgres))
         // Shut down in reverse: HTTP first, then the batcher drains into the queue, then the queue drains to Redis.
-        let app = buildApplication(routes, host: host, port: port, services: [relay, outbox, batcher], logger: logger)
+        let app = buildApplication(routes, host: host, port: port, services: [calendars, relay, outbox, batcher], logger: logger)
         try await ServiceGroup(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
         await infrastructure.shutdown()
     }
@@ -42,9 +43,11 @@ struct API: AsyncParsableCommand {
     func run() async throws {
         let logger = options.logger(role: "api")
         let infrastructure = try options.infrastructure()
+        let calendars = try await infrastructure.calendars(logger: logger)
         let app = buildApplication(APIRoutes.all(infrastructure.postgres, infrastructure.redis, publisher: infrastructure.publisher,
-                                                 lease: .seconds(leaseSeconds), logger: logger),
-                                   host: host, port: port, services: [OutboxRelay(publisher: infrastructure.publisher, logger: logger)], logger: logger)
+                                                 calendars: calendars, lease: .seconds(leaseSeconds), logger: logger),
+                                   host: host, port: port, services: [calendars, OutboxRelay(publisher: infrastructure.publisher, logger: logger)],
+                                   logger: logger)
         try await ServiceGroup(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
         await infrastructure.shutdown()
     }

@@ -113,7 +113,8 @@ import Testing
         let batcher = IntakeBatcher(postgres: postgres, outbox: outbox, logger: logger)
         var dispatch = DispatchWorker.Configuration(consumer: "dispatch-test")
         dispatch.consumer.block = .milliseconds(200)
-        var routes = APIRoutes.all(postgres, redis, publisher: publisher, lease: lease, logger: logger)
+        var routes = APIRoutes.all(postgres, redis, publisher: publisher, calendars: CalendarSource(postgres: postgres, logger: logger),
+                                   lease: lease, logger: logger)
         routes.intake = IntakeRoutes(batcher: batcher)
         let router = buildRouter(routes)
         router.post("/sink/:name") { request, context in

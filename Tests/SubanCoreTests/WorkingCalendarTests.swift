@@ -87,3 +87,39 @@ import Testing
         #expect(LocalDay(iso: "2025-02-30") == nil)
     }
 }
+
+@Suite struct HolidayNoticeParsingTests {
+    static func parse(_ json: String) -> Result<HolidayArrangement, ValidationFailure> {
+        HolidayArrangement.parse(try! JSONValue.parse(json.utf8))
+    }
+
+    @Test func readsDaysAndRanges() throws {
+        let notice = try Self.parse(#"{"year": 2027, "holidays": ["2027-01-01", "2027-02-06...2027-02-13"], "make_up_workdays": ["2027-02-14"]}"#).get()
+        #expect(notice.holidays.count == 9)
+        #expect(notice.makeUpWorkdays == [LocalDay(2027, 2, 14)])
+        var calendar = WorkingCalendar.china
+        #expect(calendar.deadline(addingWorkingDays: 2, to: LocalDay(2027, 2, 5).start).provisional)
+        calendar.load(notice)
+        // Friday Feb 5 + 2 working days: the festival passes, Sunday Feb 14 is worked, then Monday Feb 15.
+        let deadline = calendar.deadline(addingWorkingDays: 2, to: LocalDay(2027, 2, 5).start.addingTimeInterval(3600))
+        #expect(deadline == Deadline(at: LocalDay(2027, 2, 16).start, provisional: false))
+    }
+
+    /// (body, the field the error names)
+    @Test(arguments: [
+        (#"{"year": 2027, "holidays": ["2027-01-01"], "make_up_workdays": ["2027-02-15"]}"#, "make_up_workdays"),   // a Monday
+        (#"{"year": 2027, "holidays": ["2026-12-31"]}"#, "holidays[0]"),
+        (#"{"year": 2027, "holidays": ["2027-02-13...2027-02-06"]}"#, "holidays[0]"),
+        (#"{"year": 2027, "holidays": ["2027-02-14"], "make_up_workdays": ["2027-02-14"]}"#, "make_up_workdays"),
+        (#"{"year": 2027, "holidays": []}"#, "holidays"),
+        (#"{"year": 1999, "holidays": ["1999-01-01"]}"#, "year"),
+        (#"{"year": 2027, "holidays": ["2027-01-01"], "extra": 1}"#, "extra"),
+    ])
+    func refusesWhatIsNotANotice(_ json: String, _ field: String) {
+        guard case .failure(let failure) = Self.parse(json) else {
+            Issue.record("accepted \(json)")
+            return
+        }
+        #expect(failure.errors.map(\.field).contains(field), "\(failure.errors)")
+    }
+}
