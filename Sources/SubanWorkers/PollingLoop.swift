@@ -26,7 +26,9 @@ struct PollingLoop: Sendable {
                 delay = backoff.delay(afterFailures: failures)
                 logger.warning("\(name) pass failed", metadata: ["error": "\(error)", "failures": "\(failures)"])
             }
-            try? await Task.sleep(for: delay)
+            // Woken by graceful shutdown too: a long interval must not hold up a SIGTERM.
+            let pause = delay
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
         }
     }
 }

@@ -69,7 +69,7 @@ import Testing
             for try await answer in group {
                 answers.append(answer)
                 if answers.count == killAfter {
-                    dispatchers[0].kill()
+                    await dispatchers[0].kill()
                     replacement = try RoleProcess(["dispatch"], environment: environment)
                 }
                 if next < total { submit(next); next += 1 }
@@ -137,7 +137,7 @@ import Testing
 
         // SIGTERM stops every role promptly.
         for process in intakes + dispatchers where process.process.isRunning {
-            let took = process.terminate()
+            let took = await process.terminate()
             #expect(took < .seconds(15), "\(process.role) took \(took) to stop")
         }
         await postgres.close()

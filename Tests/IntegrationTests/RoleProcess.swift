@@ -28,17 +28,27 @@ final class RoleProcess: @unchecked Sendable {
     }
 
     /// SIGKILL: no shutdown, no cleanup, as a crash or an OOM kill.
-    func kill() {
+    func kill() async {
         Foundation.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        await waitForExit()
     }
 
-    /// SIGTERM; returns how long the process took to exit.
-    func terminate() -> Duration {
+    /// SIGTERM; returns how long the process took to exit. One that outlives `bound` is
+    /// killed, so a hung shutdown fails the test instead of hanging the run.
+    func terminate(bound: Duration = .seconds(20)) async -> Duration {
         let start = ContinuousClock.now
         process.terminate()
-        process.waitUntilExit()
+        await waitForExit(killAfter: bound)
         return ContinuousClock.now - start
+    }
+
+    /// Polls rather than `waitUntilExit()`, which would block a thread of the cooperative pool.
+    private func waitForExit(killAfter bound: Duration = .seconds(20)) async {
+        let deadline = ContinuousClock.now + bound
+        while process.isRunning {
+            if ContinuousClock.now > deadline { Foundation.kill(process.processIdentifier, SIGKILL) }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
     }
 
     var output: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
