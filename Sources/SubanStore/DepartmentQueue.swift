@@ -40,11 +40,16 @@ public struct DepartmentQueue: Sendable {
     /// The next queued assignment for `department`, waiting up to `wait` for one.
     public func next(department: String, consumer: String, wait: Duration) async throws -> Lease? {
         let stream = StreamNames.departmentQueue(department)
-        try await redis.createGroup(stream, group: Self.group)
         let deadline = ContinuousClock.now + wait
         while true {
-            // Expired leases first: they have waited longest.
-            var entries = try await redis.autoClaim(stream, group: Self.group, consumer: consumer, minIdle: lease, count: 1).entries
+            // Expired leases first: they have waited longest. The group is made on a unit's first pull.
+            var entries: [StreamEntry]
+            do {
+                entries = try await redis.autoClaim(stream, group: Self.group, consumer: consumer, minIdle: lease, count: 1).entries
+            } catch let error as RedisError where error.serverCode == "NOGROUP" {
+                try await redis.createGroup(stream, group: Self.group)
+                continue
+            }
             if entries.isEmpty {
                 entries = try await redis.readGroup(stream, group: Self.group, consumer: consumer, count: 1)
             }

@@ -15,7 +15,6 @@ struct CalendarCommand: AsyncParsableCommand {
         @Argument(help: "The JSON file.") var file: String
 
         func run() async throws {
-            _ = options.logger(role: "calendar")
             let data = try Data(contentsOf: URL(fileURLWithPath: file))
             let arrangement: HolidayArrangement
             switch HolidayArrangement.parse(try JSONValue.parse(data)) {
@@ -23,11 +22,9 @@ struct CalendarCommand: AsyncParsableCommand {
             case .failure(let failure):
                 throw ValidationError(failure.errors.map { "\($0.field): \($0.reason)" }.joined(separator: "\n"))
             }
-            let infrastructure = try options.infrastructure()
             let file = file
-            try await infrastructure.postgres.withConnection { try CalendarStore.save(arrangement, source: file, on: $0) }
+            try await options.withDatabase(role: "calendar") { try CalendarStore.save(arrangement, source: file, on: $0) }
             print("loaded \(arrangement.year): \(arrangement.holidays.count) holidays, \(arrangement.makeUpWorkdays.count) make-up working days")
-            await infrastructure.shutdown()
         }
     }
 
@@ -37,13 +34,10 @@ struct CalendarCommand: AsyncParsableCommand {
         @Option(help: "The year.") var year: Int
 
         func run() async throws {
-            _ = options.logger(role: "calendar")
-            let infrastructure = try options.infrastructure()
-            let calendar = try await infrastructure.postgres.withConnection { try CalendarStore.load(on: $0) }
+            let calendar = try await options.withDatabase(role: "calendar") { try CalendarStore.load(on: $0) }
             let first = LocalDay(year, 1, 1)
             guard calendar.isKnown(first) else {
                 print("\(year): no notice loaded; deadlines assume plain weekends and are marked provisional")
-                await infrastructure.shutdown()
                 return
             }
             var day = first
@@ -55,7 +49,6 @@ struct CalendarCommand: AsyncParsableCommand {
             }
             print("\(year) weekdays off: \(off.joined(separator: " "))")
             print("\(year) weekend days worked: \(worked.joined(separator: " "))")
-            await infrastructure.shutdown()
         }
     }
 }

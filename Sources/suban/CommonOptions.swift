@@ -44,6 +44,22 @@ struct CommonOptions: ParsableArguments {
     }
 }
 
+extension CommonOptions {
+    /// For one-shot commands (keys, calendar): logging, one database connection for `body`, then a clean shutdown.
+    func withDatabase<T: Sendable>(role: String, _ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
+        _ = logger(role: role)
+        let infrastructure = try infrastructure()
+        do {
+            let value = try await infrastructure.postgres.withConnection(body)
+            await infrastructure.shutdown()
+            return value
+        } catch {
+            await infrastructure.shutdown()
+            throw error
+        }
+    }
+}
+
 struct Infrastructure {
     let threadPool: NIOThreadPool
     let redis: RedisClient

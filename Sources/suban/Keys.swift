@@ -18,10 +18,8 @@ struct Keys: AsyncParsableCommand {
         }
 
         func run() async throws {
-            _ = options.logger(role: "keys")
-            let infrastructure = try options.infrastructure()
             let (department, label) = (department, label)
-            let token = try await infrastructure.postgres.withConnection { connection in
+            let token = try await options.withDatabase(role: "keys") { connection in
                 if let department {
                     guard try !connection.query("SELECT 1 FROM departments WHERE code = $1", [department]).isEmpty else {
                         throw ValidationError("no department '\(department)'")
@@ -30,7 +28,6 @@ struct Keys: AsyncParsableCommand {
                 return try APIKeys.create(department: department, label: label, on: connection)
             }
             print(token)
-            await infrastructure.shutdown()
         }
     }
 
@@ -40,12 +37,9 @@ struct Keys: AsyncParsableCommand {
         @Option(help: "The label given at creation.") var label: String
 
         func run() async throws {
-            _ = options.logger(role: "keys")
-            let infrastructure = try options.infrastructure()
             let label = label
-            let revoked = try await infrastructure.postgres.withConnection { try APIKeys.revoke(label: label, on: $0) }
+            let revoked = try await options.withDatabase(role: "keys") { try APIKeys.revoke(label: label, on: $0) }
             print("revoked \(revoked) key(s)")
-            await infrastructure.shutdown()
         }
     }
 }
