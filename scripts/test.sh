@@ -16,3 +16,4 @@ export SUBAN_TEST_PG_PORT=$pg_port
 swift build --build-tests "$@"
 export SUBAN_BIN="$(swift build --show-bin-path "$@")/suban"
 swift test --skip-build "$@"
+"$SUBAN_BIN" evaluate classifier   # held-out accuracy; fails below its bars

@@ -35,6 +35,12 @@ public enum Departments {
         ("housing-fund", "深圳市住房公积金管理中心"), ("social-insurance", "深圳市社会保险基金管理局"), ("fire", "深圳市消防救援支队"),
         ("power-grid", "深圳供电局有限公司"), ("gas", "深圳市燃气集团股份有限公司"), ("water-group", "深圳市水务（集团）有限公司"),
         ("metro", "深圳市地铁集团有限公司"), ("bus", "深圳巴士集团股份有限公司"), ("communications", "深圳市通信管理局"),
+        ("airport", "深圳市机场（集团）有限公司"), ("port-office", "深圳市口岸办公室"), ("disabled", "深圳市残疾人联合会"),
+        ("exit-entry", "深圳市公安局出入境管理局"), ("urban-renewal", "深圳市城市更新和土地整备局"), ("postal", "深圳市邮政管理局"),
+        ("trade-union", "深圳市总工会"), ("veterans", "深圳市退役军人事务局"), ("justice", "深圳市司法局"), ("women", "深圳市妇女联合会"),
+        ("customs", "深圳海关"), ("finance-bureau", "深圳市财政局"), ("internet-info", "中共深圳市委网络安全和信息化委员会办公室"),
+        ("meteorology", "深圳市气象局"), ("statistics", "深圳市统计局"), ("nfra", "国家金融监督管理总局深圳监管局"),
+        ("csrc", "中国证券监督管理委员会深圳监管局"), ("pboc", "中国人民银行深圳市分行"),
     ].map { Department(code: "city:\($0)", name: $1, level: .city) }
 
     /// The functions every district has a unit for; `{区}` is the district's name, `{}` its short name.

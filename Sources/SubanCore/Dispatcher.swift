@@ -35,9 +35,11 @@ public struct Dispatcher: Sendable {
     /// Below this confidence a human dispatcher decides.
     public var triageThreshold: Double
 
-    public init(catalog: Catalog, departments: [Department], triageThreshold: Double = 0.35) {
+    /// `examples` are the labelled appeals the classifier learns from besides the catalog's phrases.
+    public init(catalog: Catalog, departments: [Department], examples: [LabeledAppeal] = AppealCorpus.training,
+                parameters: Classifier.Parameters = .init(), triageThreshold: Double = 0.2) {
         self.catalog = catalog
-        self.classifier = Classifier(catalog: catalog)
+        self.classifier = Classifier(catalog: catalog, examples: examples, parameters: parameters)
         self.router = Router(departments: departments)
         self.triageThreshold = triageThreshold
     }

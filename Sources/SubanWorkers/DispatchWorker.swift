@@ -20,7 +20,7 @@ public struct DispatchWorker: Service {
         public var consumer: StreamConsumer.Configuration
         /// How often the catalog is re-read, so operators' edits apply without a restart.
         public var catalogRefresh: Duration = .seconds(60)
-        public var triageThreshold = 0.35
+        public var triageThreshold = 0.2
 
         public init(consumer: String) {
             self.consumer = StreamConsumer.Configuration(stream: StreamNames.newTickets, group: StreamNames.dispatchGroup, consumer: consumer)

@@ -1,0 +1,67 @@
+/// How well dispatch decides on labelled appeals it did not learn from: the
+/// figures `suban evaluate classifier` prints and CI holds to a bar.
+public struct DispatchEvaluation: Sendable {
+    public struct Tally: Sendable, Hashable {
+        public var total = 0
+        public var correct = 0
+        public var rate: Double { total == 0 ? 0 : Double(correct) / Double(total) }
+    }
+
+    public var category = Tally()
+    public var item = Tally()
+    /// The lead unit the predicted item routes to at the appeal's place equals the gold item's.
+    public var department = Tally()
+    /// Urgent appeals the urgency detector flagged.
+    public var urgentRecall = Tally()
+    /// Non-urgent appeals it flagged anyway.
+    public var falseUrgent = Tally()
+    /// Appeals whose confidence sends them to manual triage, and how many of the rest had the right category.
+    public var triaged = 0
+    public var autoDispatchedCategory = Tally()
+    public var byCategory: [String: Tally] = [:]
+    /// (gold category, predicted category) → count, for the wrong ones.
+    public var confusions: [String: Int] = [:]
+    /// Each appeal's confidence and whether its category was right, for `atThreshold`.
+    private var outcomes: [(confidence: Double, categoryRight: Bool)] = []
+
+    /// What a triage threshold would do: the share of appeals sent to a human, and
+    /// the category accuracy of those dispatched automatically.
+    public func atThreshold(_ threshold: Double) -> (triageShare: Double, automatic: Tally) {
+        var automatic = Tally()
+        for outcome in outcomes where outcome.confidence >= threshold { automatic.count(outcome.categoryRight) }
+        return (outcomes.isEmpty ? 0 : Double(outcomes.count - automatic.total) / Double(outcomes.count), automatic)
+    }
+
+    public init(dispatcher: Dispatcher, appeals: [LabeledAppeal]) {
+        for appeal in appeals {
+            guard let gold = dispatcher.catalog.item(code: appeal.itemCode) else { continue }
+            let classification = dispatcher.classifier.classify(appeal.text)
+            let predicted = classification.itemCode.flatMap { dispatcher.catalog.item(code: $0) }
+            let categoryRight = predicted?.categoryCode == gold.categoryCode
+            category.count(categoryRight)
+            item.count(predicted?.code == gold.code)
+            byCategory[gold.categoryCode, default: Tally()].count(categoryRight)
+            if !categoryRight { confusions["\(gold.categoryCode) → \(predicted?.categoryCode ?? "none")", default: 0] += 1 }
+
+            let place = TerritoryResolver.resolve(appeal.text)
+            // With no place in the text, a district or street duty cannot be placed: compare the kind of unit instead.
+            let goldLead = dispatcher.router.route(gold, at: place)?.first?.departmentCode ?? gold.lead.description
+            let predictedLead = predicted.map { dispatcher.router.route($0, at: place)?.first?.departmentCode ?? $0.lead.description }
+            department.count(goldLead == predictedLead)
+
+            outcomes.append((classification.confidence, categoryRight))
+            if classification.confidence < dispatcher.triageThreshold { triaged += 1 }
+            else { autoDispatchedCategory.count(categoryRight) }
+
+            let flagged = !UrgencyDetector.signals(in: appeal.text).isEmpty
+            if appeal.urgent { urgentRecall.count(flagged) } else { falseUrgent.count(flagged) }
+        }
+    }
+}
+
+extension DispatchEvaluation.Tally {
+    mutating func count(_ isCorrect: Bool) {
+        total += 1
+        if isCorrect { correct += 1 }
+    }
+}
