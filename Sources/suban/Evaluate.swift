@@ -47,7 +47,7 @@ struct Evaluate: ParsableCommand {
                 department accuracy   \(Self.line(report.department))
                 urgent recall         \(Self.line(report.urgentRecall))
                 false urgent          \(Self.line(report.falseUrgent))
-                sent to triage        \(report.triaged) (\(Self.percent(Double(report.triaged) / Double(max(1, appeals.count)))))
+                sent to triage        \(report.triaged) (\(Evaluate.percent(Double(report.triaged) / Double(max(1, appeals.count)))))
                 auto-dispatched, right category \(Self.line(report.autoDispatchedCategory))
 
                 by category:
@@ -58,7 +58,7 @@ struct Evaluate: ParsableCommand {
             print("triage threshold → share to a human, category accuracy of the rest:")
             for threshold in [0.2, 0.35, 0.5, 0.65, 0.8] {
                 let (share, automatic) = report.atThreshold(threshold)
-                print("  \(String(format: "%.2f", threshold))  \(Self.percent(share)) to triage, \(Self.line(automatic)) right")
+                print("  \(String(format: "%.2f", threshold))  \(Evaluate.percent(share)) to triage, \(Self.line(automatic)) right")
             }
             let confusions = report.confusions.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(8)
             if !confusions.isEmpty {
@@ -66,9 +66,9 @@ struct Evaluate: ParsableCommand {
                 for (pair, count) in confusions { print("  \(count)× \(pair)") }
             }
             var failures: [String] = []
-            if report.category.rate < minCategory { failures.append("category accuracy \(Self.percent(report.category.rate)) < \(Self.percent(minCategory))") }
-            if report.department.rate < minDepartment { failures.append("department accuracy \(Self.percent(report.department.rate)) < \(Self.percent(minDepartment))") }
-            if report.urgentRecall.rate < minUrgentRecall { failures.append("urgent recall \(Self.percent(report.urgentRecall.rate)) < \(Self.percent(minUrgentRecall))") }
+            if report.category.rate < minCategory { failures.append("category accuracy \(Evaluate.percent(report.category.rate)) < \(Evaluate.percent(minCategory))") }
+            if report.department.rate < minDepartment { failures.append("department accuracy \(Evaluate.percent(report.department.rate)) < \(Evaluate.percent(minDepartment))") }
+            if report.urgentRecall.rate < minUrgentRecall { failures.append("urgent recall \(Evaluate.percent(report.urgentRecall.rate)) < \(Evaluate.percent(minUrgentRecall))") }
             guard failures.isEmpty else {
                 print("FAIL: " + failures.joined(separator: "; "))
                 throw ExitCode(1)
@@ -82,10 +82,6 @@ struct Evaluate: ParsableCommand {
     }
 
     static func percent(_ value: Double) -> String { String(format: "%.1f%%", value * 100) }
-}
-
-extension Evaluate.Classifier {
-    static func percent(_ value: Double) -> String { Evaluate.percent(value) }
 }
 
 extension Evaluate {
