@@ -17,3 +17,4 @@ swift build --build-tests "$@"
 export SUBAN_BIN="$(swift build --show-bin-path "$@")/suban"
 swift test --skip-build "$@"
 "$SUBAN_BIN" evaluate classifier   # held-out accuracy; fails below its bars
+"$SUBAN_BIN" evaluate duplicates   # precision and recall on the labelled pairs; fails below its bars

@@ -4,8 +4,8 @@ import Postgres
 import SubanCore
 import SubanStore
 
-/// The platform staff's API (operator keys): the manual triage queue, the
-/// arbitration queue of disputed parts, and callback visits.
+/// The platform staff's API (operator keys): the manual triage queue, linked
+/// reports to review (and undo), the arbitration queue of disputed parts, and callback visits.
 public struct OperatorRoutes: Sendable {
     let actions: TicketActions
     let auth: Authenticator
@@ -28,6 +28,14 @@ public struct OperatorRoutes: Sendable {
             let applied = try await actions.perform(.assignFromTriage(units: units), ticketID: id) { connection in
                 try OperatorQueues.prepareTriage(ticketID: id, item: item, departments: units.map(\.departmentCode), on: connection)
             }
+            return try JSONResponse.make(.ok, ActionResult(ticketID: id, applied))
+        }
+        queue("/v1/linked", on: router) { try OperatorQueues.linked(limit: 200, on: $0) }
+        router.post("/v1/linked/:ticket/unlink") { request, context in
+            _ = try await auth.operator(request)
+            let id = try request.uuidParameter(context, "ticket")
+            let reason = try await RequestBody.fields(request, known: ["reason"]) { $0.string("reason", required: true, maxCharacters: 500) }
+            let applied = try await actions.perform(.unlink(reason: reason), ticketID: id)
             return try JSONResponse.make(.ok, ActionResult(ticketID: id, applied))
         }
         queue("/v1/arbitration", on: router) { try OperatorQueues.disputed(limit: 200, on: $0) }

@@ -33,12 +33,19 @@ public enum CitizenNotice {
         public var payload: [String: JSONValue]
     }
 
-    static let smsEvents: Set<String> = ["dispatched", "evaluation_requested", "dissatisfaction_return", "special_supervision"]
+    static let smsEvents: Set<String> = ["dispatched", "linked", "evaluation_requested", "dissatisfaction_return", "special_supervision"]
     static let webhookEvents: Set<String> = smsEvents.union(["closed", "replied"])
+    /// The parent's events a linked report's citizen hears of: the reply and the end.
+    /// Its rating rounds are the parent citizen's own.
+    public static let followedEvents: Set<String> = ["evaluation_requested", "replied", "closed"]
 
+    /// `ticket` is the one the citizen filed: for a linked report, the parent's
+    /// events arrive here with the report's own tracking code.
     public static func plan(event: String, at: String, ticket: Ticket, webhookChannels: Set<String>) -> [Planned] {
+        let linked = ticket.status == TicketStatus.linked.rawValue
+        if linked && event != "linked" && !followedEvents.contains(event) { return [] }
         var planned: [Planned] = []
-        if smsEvents.contains(event), ticket.hasPhone, let text = smsText(event: event, ticket: ticket) {
+        if smsEvents.contains(event), ticket.hasPhone, let text = linked ? linkedSMSText(event: event, ticket: ticket) : smsText(event: event, ticket: ticket) {
             planned.append(Planned(transport: .sms, recipient: "citizen", payload: ["text": .string(text), "tracking_code": .string(ticket.trackingCode)]))
         }
         if webhookEvents.contains(event), webhookChannels.contains(ticket.channel) {
@@ -57,6 +64,15 @@ public enum CitizenNotice {
         case "evaluation_requested": "【深圳12345】您的诉求（查询码\(code)）已办理答复，请凭查询码查看答复，并就办理速度、效果、服务体验和答复质量作出评价。"
         case "dissatisfaction_return": "【深圳12345】您的不满意评价已收到，诉求（查询码\(code)）已退回承办单位重新办理。"
         case "special_supervision": "【深圳12345】您的诉求（查询码\(code)）已转入专项督办。"
+        default: nil
+        }
+    }
+
+    static func linkedSMSText(event: String, ticket: Ticket) -> String? {
+        let code = ticket.trackingCode
+        return switch event {
+        case "linked": "【深圳12345】您反映的问题（查询码\(code)）已有其他市民反映，平台已合并办理，办理进展和答复将同步告知您，可凭查询码查看。"
+        case "evaluation_requested": "【深圳12345】您反映的问题（查询码\(code)）已办理答复，请凭查询码查看答复内容。"
         default: nil
         }
     }

@@ -6,6 +6,11 @@ public struct Classification: Sendable, Hashable {
         public var itemCode: String
         /// The classifier's probability for this item, 0...1.
         public var probability: Double
+
+        public init(itemCode: String, probability: Double) {
+            self.itemCode = itemCode
+            self.probability = probability
+        }
     }
 
     /// The best item, nil when the text has nothing to classify (no letters or characters).
@@ -109,7 +114,7 @@ public struct Classifier: Sendable {
         // P(category) × P(item | category): both steps have to be sure for the ticket to skip triage.
         let confidence = categoryProbabilities[category] * (withinTotal > 0 ? itemProbabilities[best] / withinTotal : 0)
         let ranked = itemProbabilities.indices.sorted { itemProbabilities[$0] != itemProbabilities[$1] ? itemProbabilities[$0] > itemProbabilities[$1] : $0 < $1 }
-        var candidates = [Classification.Candidate(itemCode: items[best].code, probability: confidence)]
+        var candidates = [Classification.Candidate(itemCode: items[best].code, probability: itemProbabilities[best])]
         for index in ranked where index != best && candidates.count < 5 {
             candidates.append(.init(itemCode: items[index].code, probability: itemProbabilities[index]))
         }

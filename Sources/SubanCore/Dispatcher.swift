@@ -55,7 +55,8 @@ public struct Dispatcher: Sendable {
             return .triage(reason: "confidence \(classification.confidence.formatted2) below \(triageThreshold.formatted2)",
                            classification: classification, urgent: urgent)
         }
-        var place = TerritoryResolver.Place(districtCode: input.location.districtCode, streetCode: input.location.streetCode)
+        let givenStreet = input.location.streetCode.flatMap(Territory.street(code:))
+        var place = TerritoryResolver.Place(districtCode: input.location.districtCode ?? givenStreet?.districtCode, streetCode: givenStreet?.code)
         if place.streetCode == nil {
             let found = TerritoryResolver.resolve(input.location.address ?? "", input.location.community ?? "", input.text)
             if place.districtCode == nil || place.districtCode == found.districtCode {

@@ -8,6 +8,9 @@ public enum TicketStatus: String, Sendable, Codable, CaseIterable {
     case triage
     /// On the queue of every unit it was assigned to.
     case dispatched
+    /// Another citizen's open ticket already holds this incident: that parent is
+    /// handled, and this citizen follows its progress and hears its reply.
+    case linked
     /// The lead unit took it up.
     case accepted
     /// The lead unit filed a staged-completion plan (阶段性办结); milestones are tracked.
@@ -106,6 +109,8 @@ public enum TicketCommand: Sendable, Hashable {
     case requestEvaluation
     case rate(Rating)
     case recordVisit(solved: Bool)
+    /// A dispatcher finds a linked report is not the parent's incident: it goes to manual triage on its own.
+    case unlink(reason: String)
 
     public var name: String {
         switch self {
@@ -120,6 +125,7 @@ public enum TicketCommand: Sendable, Hashable {
         case .requestEvaluation: "request-evaluation"
         case .rate: "rate"
         case .recordVisit: "visit"
+        case .unlink: "unlink"
         }
     }
 }
@@ -415,6 +421,11 @@ public enum Lifecycle {
             } else if ticket.status == .rated {
                 close(&next, outcome: "satisfied")
             }
+
+        case .unlink(let reason):
+            guard ticket.status == .linked else { throw illegal() }
+            next.status = .triage
+            next.events.append(TimelineEntry("unlinked", ["reason": .string(try required("reason", reason, max: 500))]))
         }
         return next
     }

@@ -56,6 +56,16 @@ public struct CitizenView: Sendable, Codable, Hashable {
     public var holder: Holder
     public var departments: [Unit]
     public var timeline: [Step]
+    /// Set when the platform merged this report into another citizen's ticket about
+    /// the same incident: holder, units and the later steps are that ticket's.
+    public var linked: Linked?
+
+    public struct Linked: Sendable, Codable, Hashable {
+        /// Where the handling of the incident is.
+        public var status: String
+        /// How many citizens reported it.
+        public var reports: Int
+    }
 }
 
 extension TicketStore {
@@ -64,44 +74,63 @@ extension TicketStore {
     }
 
     public static func citizenView(trackingCode: String, on connection: PostgresConnection) throws -> CitizenView? {
-        guard let ticket = try connection.query("""
-            SELECT t.id, t.tracking_code, t.status, t.type, t.urgent, t.channel, t.category_code, t.item_code, i.name AS item_name,
-                   t.district_code, t.street_code, t.received_at, t.dispatch_due_at, t.dispatched_at,
-                   t.reply_due_at, t.reply_due_provisional, t.intervene_due_at, t.round, t.updated_at
-            FROM tickets t LEFT JOIN catalog_items i ON i.code = t.item_code
-            WHERE t.tracking_code = $1
-            """, [trackingCode]).first else { return nil }
+        func ticketRow(_ condition: String, _ value: any PostgresEncodable) throws -> PostgresRow? {
+            try connection.query("""
+                SELECT t.id, t.parent_id, t.tracking_code, t.status, t.type, t.urgent, t.channel, t.category_code, t.item_code, i.name AS item_name,
+                       t.district_code, t.street_code, t.received_at, t.dispatch_due_at, t.dispatched_at,
+                       t.reply_due_at, t.reply_due_provisional, t.intervene_due_at, t.round, t.updated_at,
+                       (SELECT count(*) FROM tickets c WHERE c.parent_id = t.id) AS linked_reports
+                FROM tickets t LEFT JOIN catalog_items i ON i.code = t.item_code
+                WHERE \(condition)
+                """, [value]).first
+        }
+        guard let ticket = try ticketRow("t.tracking_code = $1", trackingCode) else { return nil }
         let id: UUID = try ticket.decode("id")
+        // A linked report follows its parent: the parent's units, holder and steps, never its citizen's own.
+        let parent = try ticket.decodeIfPresent("parent_id", as: UUID.self).flatMap { try ticketRow("t.id = $1", $0) }
+        let handling = parent ?? ticket
+        let handlingID: UUID = try handling.decode("id")
         let units = try connection.query("""
             SELECT a.department_code, d.name, a.role, a.status, a.assigned_at
             FROM assignments a JOIN departments d ON d.code = a.department_code
             WHERE a.ticket_id = $1 ORDER BY a.id
-            """, [id]).map { row in
+            """, [handlingID]).map { row in
             CitizenView.Unit(department: try row.decode("department_code"), name: try row.decode("name"), role: try row.decode("role"),
                              status: try row.decode("status"), assignedAt: try row.decode("assigned_at"))
         }
-        let steps = try timeline(id, on: connection)
-        let status: String = try ticket.decode("status")
-        let updatedAt: Date = try ticket.decode("updated_at")
+        var steps = try timeline(id, on: connection)
+        if parent != nil {
+            steps += try timeline(handlingID, on: connection).filter { !CitizenView.parentCitizensOwn.contains($0.kind) }
+            steps.sort { $0.at < $1.at }
+        }
+        let status: String = try handling.decode("status")
+        let updatedAt: Date = try handling.decode("updated_at")
         let lead = units.first { $0.role == AssignmentRole.lead.rawValue && $0.status != AssignmentStatus.released.rawValue }
         let holder: CitizenView.Holder = switch TicketStatus(rawValue: status) {
         case .received, .triage, nil:
-            CitizenView.Holder(department: nil, name: "12345平台", since: try ticket.decode("received_at"), dueAt: try ticket.decode("dispatch_due_at"))
+            CitizenView.Holder(department: nil, name: "12345平台", since: try handling.decode("received_at"), dueAt: try handling.decode("dispatch_due_at"))
         case .replied, .callback, .rated, .closed:
             CitizenView.Holder(department: nil, name: "12345平台", since: updatedAt, dueAt: nil)
         default:
             CitizenView.Holder(department: lead?.department, name: lead?.name ?? "承办单位", since: steps.last?.at ?? updatedAt,
-                               dueAt: try ticket.decodeIfPresent("reply_due_at"))
+                               dueAt: try handling.decodeIfPresent("reply_due_at"))
         }
-        let canRate = [TicketStatus.replied.rawValue, TicketStatus.callback.rawValue].contains(status)
+        let ownStatus: String = try ticket.decode("status")
+        let canRate = [TicketStatus.replied.rawValue, TicketStatus.callback.rawValue].contains(ownStatus)
         return CitizenView(
-            trackingCode: try ticket.decode("tracking_code"), status: status, type: try ticket.decode("type"),
+            trackingCode: try ticket.decode("tracking_code"), status: ownStatus, type: try ticket.decode("type"),
             urgent: try ticket.decode("urgent"), channel: try ticket.decode("channel"), category: try ticket.decodeIfPresent("category_code"),
             item: try ticket.decodeIfPresent("item_code"), itemName: try ticket.decodeIfPresent("item_name"),
             district: try ticket.decodeIfPresent("district_code"), street: try ticket.decodeIfPresent("street_code"),
             receivedAt: try ticket.decode("received_at"), dispatchDueAt: try ticket.decode("dispatch_due_at"),
-            dispatchedAt: try ticket.decodeIfPresent("dispatched_at"), replyDueAt: try ticket.decodeIfPresent("reply_due_at"),
-            replyDueProvisional: try ticket.decode("reply_due_provisional"), interveneDueAt: try ticket.decodeIfPresent("intervene_due_at"),
-            round: try ticket.decode("round"), canRate: canRate, holder: holder, departments: units, timeline: steps)
+            dispatchedAt: try handling.decodeIfPresent("dispatched_at"), replyDueAt: try handling.decodeIfPresent("reply_due_at"),
+            replyDueProvisional: try handling.decode("reply_due_provisional"), interveneDueAt: try handling.decodeIfPresent("intervene_due_at"),
+            round: try ticket.decode("round"), canRate: canRate, holder: holder, departments: units, timeline: steps,
+            linked: try parent.map { CitizenView.Linked(status: status, reports: try $0.decode("linked_reports", as: Int.self) + 1) })
     }
+}
+
+extension CitizenView {
+    /// The parent's steps that are its citizen's own business, not the incident's.
+    static let parentCitizensOwn: Set<String> = ["received", "triaged", "evaluation_requested", "rated", "visited", "duplicate_linked"]
 }

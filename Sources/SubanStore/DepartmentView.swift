@@ -50,6 +50,14 @@ public struct DepartmentTicket: Sendable, Codable, Hashable {
     public var parts: [Part]
     public var openClocks: [Clock]
     public var timeline: [CitizenView.Step]
+    /// Other citizens' reports of this incident, linked to it: handled with it, their words may help.
+    public var linkedReports: [LinkedReport]
+
+    public struct LinkedReport: Sendable, Codable, Hashable {
+        public var text: String
+        public var address: String?
+        public var receivedAt: Date
+    }
 }
 
 /// One row of a department's workbench list.
@@ -101,6 +109,9 @@ extension TicketStore {
                                    dueAt: try row.decode("due_at"),
                                    fired: try row.decode("fired", as: String.self).split(separator: ",").map(String.init))
         }
+        let linked = try connection.query("SELECT text, address, received_at FROM tickets WHERE parent_id = $1 ORDER BY received_at", [ticketID]).map { row in
+            DepartmentTicket.LinkedReport(text: try row.decode("text"), address: try row.decodeIfPresent("address"), receivedAt: try row.decode("received_at"))
+        }
         return DepartmentTicket(
             ticketId: ticketID.postgresText, trackingCode: try ticket.decode("tracking_code"), status: try ticket.decode("status"), round: try ticket.decode("round"),
             type: try ticket.decode("type"), urgent: try ticket.decode("urgent"), channel: try ticket.decode("channel"), text: try ticket.decode("text"),
@@ -108,7 +119,7 @@ extension TicketStore {
             district: try ticket.decodeIfPresent("district_code"), street: try ticket.decodeIfPresent("street_code"),
             address: try ticket.decodeIfPresent("address"), receivedAt: try ticket.decode("received_at"),
             replyDueAt: try ticket.decodeIfPresent("reply_due_at"), extensions: try ticket.decode("extensions"),
-            contact: contact, parts: parts, openClocks: clocks, timeline: try timeline(ticketID, on: connection))
+            contact: contact, parts: parts, openClocks: clocks, timeline: try timeline(ticketID, on: connection), linkedReports: linked)
     }
 
     /// The privacy number of an anonymous citizen's ticket, allocated on first use.

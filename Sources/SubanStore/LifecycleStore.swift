@@ -91,6 +91,9 @@ public enum LifecycleStore {
                 UPDATE callback_visits SET done_at = now(), solved = $2 WHERE ticket_id = $1 AND done_at IS NULL
                 """, [ticketID, solved])
         }
+        if case .unlink = command {
+            try connection.query("UPDATE tickets SET parent_id = NULL WHERE id = $1", [ticketID])
+        }
         if let kind = transition.supervision {
             try connection.query("""
                 INSERT INTO supervisions (ticket_id, department_code, kind, reason) VALUES ($1, $2, $3, $4)

@@ -22,29 +22,37 @@ public enum NotificationStore {
     }
 
     /// Plans and stores the messages for `events`; returns how many new rows were stored.
+    /// A ticket's reports linked to it hear of the events they follow, each under its own tracking code.
     @discardableResult
     public static func plan(_ events: [Event], webhookChannels: Set<String>, on connection: PostgresConnection) throws -> Int {
         guard !events.isEmpty else { return 0 }
         let ids = "{" + Set(events.map(\.ticketID.postgresText)).joined(separator: ",") + "}"
         var tickets: [UUID: CitizenNotice.Ticket] = [:]
+        var linkedReports: [UUID: [UUID]] = [:]
         for row in try connection.query("""
-            SELECT t.id, t.tracking_code, t.channel, t.channel_ref, t.status, EXISTS (SELECT 1 FROM citizen_contacts c WHERE c.ticket_id = t.id) AS has_phone,
+            SELECT t.id, t.parent_id, t.tracking_code, t.channel, t.channel_ref, t.status,
+                   EXISTS (SELECT 1 FROM citizen_contacts c WHERE c.ticket_id = t.id) AS has_phone,
                    (SELECT d.name FROM assignments a JOIN departments d ON d.code = a.department_code
                     WHERE a.ticket_id = t.id AND a.role = 'lead' AND a.status <> 'released' ORDER BY a.id DESC LIMIT 1) AS lead
-            FROM tickets t WHERE t.id = ANY($1::uuid[])
+            FROM tickets t WHERE t.id = ANY($1::uuid[]) OR t.parent_id = ANY($1::uuid[])
             """, [ids]) {
-            tickets[try row.decode("id")] = CitizenNotice.Ticket(
+            let id: UUID = try row.decode("id")
+            tickets[id] = CitizenNotice.Ticket(
                 trackingCode: try row.decode("tracking_code"), channel: try row.decode("channel"), channelRef: try row.decode("channel_ref"),
                 status: try row.decode("status"), hasPhone: try row.decode("has_phone"), leadUnit: try row.decodeIfPresent("lead"))
+            if let parent: UUID = try row.decodeIfPresent("parent_id") { linkedReports[parent, default: []].append(id) }
         }
         var rows: [[String: JSONValue]] = []
         for event in events {
-            guard let ticket = tickets[event.ticketID] else { continue }
-            for planned in CitizenNotice.plan(event: event.kind, at: event.at, ticket: ticket, webhookChannels: webhookChannels) {
-                rows.append([
-                    "ticket": .string(event.ticketID.postgresText), "dedupe_key": .string("\(event.kind):\(event.ticketID.postgresText):\(event.round)"),
-                    "recipient": .string(planned.recipient), "transport": .string(planned.transport.rawValue), "payload": .object(planned.payload),
-                ])
+            let followers = CitizenNotice.followedEvents.contains(event.kind) ? linkedReports[event.ticketID] ?? [] : []
+            for recipientTicket in [event.ticketID] + followers {
+                guard let ticket = tickets[recipientTicket] else { continue }
+                for planned in CitizenNotice.plan(event: event.kind, at: event.at, ticket: ticket, webhookChannels: webhookChannels) {
+                    rows.append([
+                        "ticket": .string(recipientTicket.postgresText), "dedupe_key": .string("\(event.kind):\(recipientTicket.postgresText):\(event.round)"),
+                        "recipient": .string(planned.recipient), "transport": .string(planned.transport.rawValue), "payload": .object(planned.payload),
+                    ])
+                }
             }
         }
         guard !rows.isEmpty else { return 0 }

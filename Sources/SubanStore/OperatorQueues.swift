@@ -2,7 +2,7 @@ import Foundation
 import Postgres
 import SubanCore
 
-/// The queues platform staff empty: manual triage, arbitration of disputed parts, callback visits.
+/// The queues platform staff empty: manual triage, linked reports to review, arbitration of disputed parts, callback visits.
 public enum OperatorQueues {
     public struct TriageItem: Sendable, Codable, Hashable {
         public var ticketId: String
@@ -27,12 +27,40 @@ public enum OperatorQueues {
         public var since: Date
     }
 
+    /// A report dispatch linked to an open ticket, for a dispatcher to confirm or undo.
+    public struct LinkedReport: Sendable, Codable, Hashable {
+        public var ticketId: String
+        public var trackingCode: String
+        public var text: String
+        public var address: String?
+        public var receivedAt: Date
+        public var parentId: String
+        public var parentText: String
+        public var parentStatus: String
+        /// The place names both reports gave and how alike their problems are.
+        public var evidence: JSONValue
+    }
+
     public struct OpenVisit: Sendable, Codable, Hashable {
         public var ticketId: String
         public var trackingCode: String
         public var round: Int
         public var type: String
         public var openedAt: Date
+    }
+
+    public static func linked(limit: Int, on connection: PostgresConnection) throws -> [LinkedReport] {
+        try connection.query("""
+            SELECT t.id, t.tracking_code, t.text, t.address, t.received_at, p.id AS parent_id, p.text AS parent_text, p.status AS parent_status,
+                   coalesce((SELECT e.detail::text FROM ticket_events e WHERE e.ticket_id = t.id AND e.kind = 'linked' ORDER BY e.id DESC LIMIT 1), '{}') AS evidence
+            FROM tickets t JOIN tickets p ON p.id = t.parent_id
+            WHERE t.status = 'linked' ORDER BY t.received_at DESC LIMIT $1
+            """, [limit]).map { row in
+            LinkedReport(ticketId: try row.decode("id", as: UUID.self).postgresText, trackingCode: try row.decode("tracking_code"),
+                         text: try row.decode("text"), address: try row.decodeIfPresent("address"), receivedAt: try row.decode("received_at"),
+                         parentId: try row.decode("parent_id", as: UUID.self).postgresText, parentText: try row.decode("parent_text"),
+                         parentStatus: try row.decode("parent_status"), evidence: try JSONValue.parse(try row.decode("evidence", as: String.self).utf8))
+        }
     }
 
     public static func triage(limit: Int, on connection: PostgresConnection) throws -> [TriageItem] {

@@ -2,7 +2,7 @@ import Postgres
 
 /// Suban's schema, one migration per change, never edited once shipped.
 public enum Schema {
-    public static let migrator = Migrator(migrations: [initial, statutoryDeadlines, lifecycle, holidayNotices])
+    public static let migrator = Migrator(migrations: [initial, statutoryDeadlines, lifecycle, holidayNotices, duplicateLinks])
 
     static let initial = Migration(version: 1, name: "tickets, timeline, assignments, catalog, outbox", sql: """
         CREATE TABLE departments (
@@ -236,5 +236,17 @@ public enum Schema {
             source text,
             loaded_at timestamptz NOT NULL DEFAULT now()
         );
+        """)
+
+    static let duplicateLinks = Migration(version: 5, name: "duplicate reports linked to a parent ticket", sql: """
+        ALTER TABLE tickets
+            -- Set on a report of an incident another open ticket already holds (status 'linked').
+            ADD COLUMN parent_id uuid REFERENCES tickets (id),
+            -- The classifier's leading items and probabilities, which duplicate detection compares.
+            ADD COLUMN item_candidates jsonb;
+        CREATE INDEX tickets_children ON tickets (parent_id) WHERE parent_id IS NOT NULL;
+        -- The open tickets a new report may join, by duplicate scope.
+        CREATE INDEX tickets_open_parents ON tickets (category_code, street_code, received_at)
+            WHERE parent_id IS NULL AND status IN ('dispatched', 'accepted', 'staged', 'reopened');
         """)
 }

@@ -147,6 +147,7 @@ public enum TicketStore {
     public struct DispatchCandidate: Sendable, Hashable {
         public var id: UUID
         public var status: String
+        public var receivedAt: Date
         public var input: Dispatcher.Input
     }
 
@@ -154,11 +155,11 @@ public enum TicketStore {
         guard !ids.isEmpty else { return [] }
         let list = "{" + ids.map(\.postgresText).joined(separator: ",") + "}"
         return try connection.query("""
-            SELECT id, status, text, urgent, district_code, street_code, community, address
+            SELECT id, status, received_at, text, urgent, district_code, street_code, community, address
             FROM tickets WHERE id = ANY($1::uuid[])
             """, [list]).map { row in
             DispatchCandidate(
-                id: try row.decode("id"), status: try row.decode("status"),
+                id: try row.decode("id"), status: try row.decode("status"), receivedAt: try row.decode("received_at"),
                 input: Dispatcher.Input(
                     text: try row.decode("text"), urgentFlag: try row.decode("urgent"),
                     location: Location(districtCode: try row.decodeIfPresent("district_code"), streetCode: try row.decodeIfPresent("street_code"),
@@ -183,13 +184,18 @@ public enum TicketStore {
         public var districtCode: String?
         public var streetCode: String?
         public var units: [Unit]
+        /// The open ticket this report joined (status `linked`).
+        public var parentID: UUID?
+        public var candidates: [Classification.Candidate]
         /// Why: reason, candidates and urgency signals, kept in the timeline.
         public var detail: [String: JSONValue]
 
         public init(ticketID: UUID, decision: Dispatcher.Decision) {
             id = ticketID
+            parentID = nil
             switch decision {
             case .assign(let assignment):
+                candidates = assignment.classification.candidates
                 status = TicketStatus.dispatched.rawValue
                 itemCode = assignment.item.code
                 categoryCode = assignment.item.categoryCode
@@ -206,6 +212,7 @@ public enum TicketStore {
                     "urgent_signals": .array(assignment.urgentSignals.map(JSONValue.string)),
                 ]
             case .triage(let reason, let classification, let urgent):
+                candidates = classification.candidates
                 status = TicketStatus.triage.rawValue
                 itemCode = nil
                 categoryCode = nil
@@ -219,9 +226,20 @@ public enum TicketStore {
             }
         }
 
+        /// Joins the open ticket `match` names instead of going to any unit: the parent is handled once.
+        public mutating func link(_ match: DuplicateDetector.Match) {
+            status = TicketStatus.linked.rawValue
+            parentID = match.parentID
+            units = []
+            detail["shared_places"] = .array(match.sharedPlaces.map(JSONValue.string))
+            detail["problem_similarity"] = .number((match.problemSimilarity * 100).rounded() / 100)
+        }
+
         var row: [String: JSONValue] {
             [
                 "id": .string(id.postgresText), "status": .string(status), "item_code": JSONValue(itemCode),
+                "parent_id": JSONValue(parentID?.postgresText),
+                "candidates": .array(candidates.map { .object(["item": .string($0.itemCode), "p": .number($0.probability)]) }),
                 "category_code": JSONValue(categoryCode), "confidence": .number(confidence), "urgent": .bool(urgent),
                 "district_code": JSONValue(districtCode), "street_code": JSONValue(streetCode), "detail": .object(detail),
                 "units": .array(units.map { .object(["department": .string($0.department), "role": .string($0.role), "stream": .string($0.stream)]) }),
@@ -238,18 +256,19 @@ public enum TicketStore {
             WITH d AS (
                 SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
                     id uuid, status text, item_code text, category_code text, confidence real, urgent boolean,
-                    district_code text, street_code text, units jsonb, detail jsonb)
+                    district_code text, street_code text, units jsonb, detail jsonb, parent_id uuid, candidates jsonb)
             ), updated AS (
                 UPDATE tickets t SET status = d.status, item_code = d.item_code, category_code = d.category_code,
-                    confidence = d.confidence, urgent = d.urgent,
+                    confidence = d.confidence, urgent = d.urgent, parent_id = d.parent_id, item_candidates = d.candidates,
                     district_code = coalesce(t.district_code, d.district_code), street_code = coalesce(t.street_code, d.street_code),
                     dispatched_at = CASE WHEN d.status = 'dispatched' THEN now() END,
                     intervene_due_at = CASE WHEN d.urgent THEN t.received_at + interval '24 hours' END, updated_at = now()
                 FROM d WHERE t.id = d.id AND t.status = 'received'
-                RETURNING t.id, t.status, t.urgent, t.item_code, t.reply_due_at, t.intervene_due_at
+                RETURNING t.id, t.status, t.urgent, t.item_code, t.reply_due_at, t.intervene_due_at, t.parent_id
             ), dispatch_clocks AS (
+                -- A linked report is placed too: its parent's clocks run for it.
                 UPDATE sla_clocks c SET stopped_at = now(), next_at = NULL
-                FROM updated u WHERE c.ticket_id = u.id AND u.status = 'dispatched' AND c.kind = 'dispatch' AND c.stopped_at IS NULL
+                FROM updated u WHERE c.ticket_id = u.id AND u.status IN ('dispatched', 'linked') AND c.kind = 'dispatch' AND c.stopped_at IS NULL
             ), units AS (
                 SELECT u.id AS ticket_id, x.department, x.role, x.stream
                 FROM updated u JOIN d USING (id), jsonb_to_recordset(d.units) AS x(department text, role text, stream text)
@@ -267,10 +286,12 @@ public enum TicketStore {
                 FROM updated u WHERE u.status = 'dispatched' AND u.intervene_due_at IS NOT NULL
             ), timeline AS (
                 INSERT INTO ticket_events (ticket_id, kind, department_code, detail)
-                SELECT u.id, CASE u.status WHEN 'dispatched' THEN 'dispatched' ELSE 'triaged' END, NULL, d.detail
+                SELECT u.id, CASE u.status WHEN 'dispatched' THEN 'dispatched' WHEN 'linked' THEN 'linked' ELSE 'triaged' END, NULL, d.detail
                 FROM updated u JOIN d USING (id)
                 UNION ALL
                 SELECT ticket_id, 'assigned', department_code, jsonb_build_object('role', role, 'assignment', id) FROM assigned
+                UNION ALL
+                SELECT u.parent_id, 'duplicate_linked', NULL, '{}'::jsonb FROM updated u WHERE u.parent_id IS NOT NULL
             )
             INSERT INTO outbox (stream, fields)
             SELECT un.stream, jsonb_build_object('assignment', a.id::text, 'ticket', a.ticket_id::text, 'department', a.department_code,
@@ -278,8 +299,9 @@ public enum TicketStore {
             FROM assigned a JOIN units un ON un.ticket_id = a.ticket_id AND un.department = a.department_code
                             JOIN updated u ON u.id = a.ticket_id
             UNION ALL
-            SELECT $2, jsonb_build_object('event', CASE u.status WHEN 'dispatched' THEN 'dispatched' ELSE 'triaged' END,
+            SELECT $2, jsonb_build_object('event', CASE u.status WHEN 'dispatched' THEN 'dispatched' WHEN 'linked' THEN 'linked' ELSE 'triaged' END,
                                           'ticket', u.id::text, 'at', now()::text)
+                       || CASE WHEN u.parent_id IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('parent', u.parent_id::text) END
             FROM updated u
             UNION ALL
             SELECT $2, jsonb_build_object('event', 'assigned', 'ticket', a.ticket_id::text, 'department', a.department_code,
@@ -287,5 +309,48 @@ public enum TicketStore {
             FROM assigned a
             RETURNING id, stream, fields::text AS fields
             """, [RecordSet.encode(outcomes.map(\.row)), StreamNames.events]).map(OutboxPublisher.message)
+    }
+}
+
+extension TicketStore {
+    /// A duplicate scope: reports can only join within one category on one street office.
+    public static func duplicateScope(category: String, street: String) -> String { "\(category)|\(street)" }
+
+    /// Serialises duplicate decisions per scope until the caller's transaction ends,
+    /// so two dispatchers deciding two reports of one incident at once do not both
+    /// make a parent: the second waits, then finds the first's. Sorted, so two
+    /// batches wanting overlapping scopes cannot deadlock.
+    public static func lockDuplicateScopes(_ scopes: Set<String>, on connection: PostgresConnection) throws {
+        guard !scopes.isEmpty else { return }
+        try connection.query("""
+            SELECT count(pg_advisory_xact_lock(h))
+            FROM (SELECT DISTINCT hashtextextended(s, 0) AS h FROM jsonb_array_elements_text($1::jsonb) s ORDER BY 1) x
+            """, [JSONValue.array(scopes.map(JSONValue.string)).serialized])
+    }
+
+    /// The open tickets a new report in one of `scopes` may join: not linked
+    /// themselves, still being handled, received within `window`.
+    public static func openParents(in scopes: Set<String>, within window: Duration, on connection: PostgresConnection) throws -> [DuplicateDetector.Report] {
+        guard !scopes.isEmpty else { return [] }
+        return try connection.query("""
+            SELECT id, category_code, item_code, item_candidates::text AS candidates, street_code, urgent, received_at, address, text
+            FROM tickets
+            WHERE parent_id IS NULL AND status IN ('dispatched', 'accepted', 'staged', 'reopened')
+              AND category_code || '|' || street_code IN (SELECT jsonb_array_elements_text($1::jsonb))
+              AND received_at > now() - make_interval(secs => $2)
+            """, [JSONValue.array(scopes.map(JSONValue.string)).serialized, window.seconds]).map { row in
+            var candidates: [Classification.Candidate] = []
+            if let text: String = try row.decodeIfPresent("candidates"), case .array(let entries) = try JSONValue.parse(Array(text.utf8)) {
+                for case .object(let entry) in entries {
+                    if case .string(let item) = entry["item"], case .number(let probability) = entry["p"] {
+                        candidates.append(Classification.Candidate(itemCode: item, probability: probability))
+                    }
+                }
+            }
+            return DuplicateDetector.Report(
+                id: try row.decode("id"), categoryCode: try row.decode("category_code"), itemCode: try row.decode("item_code"), candidates: candidates,
+                streetCode: try row.decodeIfPresent("street_code"), urgent: try row.decode("urgent"), receivedAt: try row.decode("received_at"),
+                address: try row.decodeIfPresent("address"), text: try row.decode("text"))
+        }
     }
 }

@@ -11,7 +11,9 @@ import SubanStore
 ///
 /// 1. Read a batch of new entries (a `StreamConsumer`, which also reclaims a dead consumer's).
 /// 2. Load those tickets from PostgreSQL, decide each one that is still
-///    `received` (classify, place, route), and record the assignments, the
+///    `received` (classify, place, route), link the reports of an incident an
+///    open ticket already holds to that parent (`DuplicateDetector`, under a lock
+///    per category and street), and record the assignments, the links, the
 ///    timeline and the outbox rows in one transaction.
 /// 3. Publish the outbox rows (department queues, events), then `XACK`. A
 ///    redelivered entry finds its ticket already dispatched and records nothing.
@@ -21,6 +23,7 @@ public struct DispatchWorker: Service {
         /// How often the catalog is re-read, so operators' edits apply without a restart.
         public var catalogRefresh: Duration = .seconds(60)
         public var triageThreshold = 0.2
+        public var duplicates = DuplicateDetector.Parameters()
 
         public init(consumer: String) {
             self.consumer = StreamConsumer.Configuration(stream: StreamNames.newTickets, group: StreamNames.dispatchGroup, consumer: consumer)
@@ -70,10 +73,24 @@ public struct DispatchWorker: Service {
             }
         }
         let ticketIDs = ids
+        let detector = DuplicateDetector(parameters: configuration.duplicates)
         let outbox = try await postgres.transaction { connection in
-            let outcomes = try TicketStore.dispatchCandidates(ticketIDs, on: connection)
-                .filter { $0.status == TicketStatus.received.rawValue }
-                .map { TicketStore.DispatchOutcome(ticketID: $0.id, decision: dispatcher.decide($0.input)) }
+            let tickets = try TicketStore.dispatchCandidates(ticketIDs, on: connection).filter { $0.status == TicketStatus.received.rawValue }
+            var outcomes: [TicketStore.DispatchOutcome] = []
+            var reports: [DuplicateDetector.Report] = []
+            for ticket in tickets {
+                let decision = dispatcher.decide(ticket.input)
+                outcomes.append(TicketStore.DispatchOutcome(ticketID: ticket.id, decision: decision))
+                if let report = DuplicateDetector.Report(id: ticket.id, decision: decision, input: ticket.input, receivedAt: ticket.receivedAt) {
+                    reports.append(report)
+                }
+            }
+            let scopes = Set(reports.compactMap { report in report.streetCode.map { TicketStore.duplicateScope(category: report.categoryCode, street: $0) } })
+            try TicketStore.lockDuplicateScopes(scopes, on: connection)
+            let links = detector.link(reports, recent: try TicketStore.openParents(in: scopes, within: detector.parameters.window, on: connection))
+            for index in outcomes.indices {
+                if let match = links[outcomes[index].id] { outcomes[index].link(match) }
+            }
             return try TicketStore.recordDispatch(outcomes, on: connection)
         }
         await publisher.publishOrLeaveToRelay(outbox, logger: logger)

@@ -22,7 +22,8 @@ struct Demo: AsyncParsableCommand {
         _ = options.logger(role: "demo")
         let infrastructure = try options.infrastructure()
         let run = try await LoadRun.perform(redis: infrastructure.redis, intake: intake, count: count, concurrency: concurrency,
-                                            runID: "demo-\(Int(Date().timeIntervalSince1970))", timeout: .seconds(60))
+                                            runID: "demo-\(Int(Date().timeIntervalSince1970))", timeout: .seconds(60),
+                                            reportAgainEvery: 10)
         let runID = run.runID
         let accepted = run.accepted
         let done = run.placedCount

@@ -2,7 +2,7 @@ import Redis
 import SubanStore
 
 /// Follows the events stream (plain XREAD, no group: it only watches) and
-/// notes when each ticket was dispatched or sent to triage. Started before the
+/// notes when each ticket was dispatched, linked to an earlier report of its incident, or sent to triage. Started before the
 /// first appeal is sent, so every event is timed as it arrives.
 actor DispatchWatcher {
     private let redis: RedisClient
@@ -23,7 +23,7 @@ actor DispatchWatcher {
             let now = ContinuousClock.now
             for entry in try RedisClient.decodeReadReply(reply) {
                 lastID = entry.id
-                guard let event = entry.fields["event"], event == "dispatched" || event == "triaged",
+                guard let event = entry.fields["event"], ["dispatched", "triaged", "linked"].contains(event),
                       let ticket = entry.fields["ticket"], completed[ticket] == nil else { continue }
                 completed[ticket] = (event, now)
             }

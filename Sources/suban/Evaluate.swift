@@ -9,7 +9,7 @@ import SubanCore
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure classification and duplicate detection on the shipped held-out data.",
-        subcommands: [Classifier.self, Speed.self, Explain.self])
+        subcommands: [Classifier.self, Duplicates.self, Speed.self, Explain.self])
 
     struct Classifier: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -65,15 +65,8 @@ struct Evaluate: ParsableCommand {
                 print("most frequent confusions:")
                 for (pair, count) in confusions { print("  \(count)× \(pair)") }
             }
-            var failures: [String] = []
-            if report.category.rate < minCategory { failures.append("category accuracy \(Evaluate.percent(report.category.rate)) < \(Evaluate.percent(minCategory))") }
-            if report.department.rate < minDepartment { failures.append("department accuracy \(Evaluate.percent(report.department.rate)) < \(Evaluate.percent(minDepartment))") }
-            if report.urgentRecall.rate < minUrgentRecall { failures.append("urgent recall \(Evaluate.percent(report.urgentRecall.rate)) < \(Evaluate.percent(minUrgentRecall))") }
-            guard failures.isEmpty else {
-                print("FAIL: " + failures.joined(separator: "; "))
-                throw ExitCode(1)
-            }
-            print("PASS")
+            try Evaluate.hold([("category accuracy", report.category.rate, minCategory), ("department accuracy", report.department.rate, minDepartment),
+                               ("urgent recall", report.urgentRecall.rate, minUrgentRecall)])
         }
 
         static func line(_ tally: DispatchEvaluation.Tally) -> String {
@@ -82,12 +75,22 @@ struct Evaluate: ParsableCommand {
     }
 
     static func percent(_ value: Double) -> String { String(format: "%.1f%%", value * 100) }
+
+    /// Prints PASS, or FAIL with every figure under its bar and exits 1, so CI stops on a regression.
+    static func hold(_ figures: [(name: String, measured: Double, bar: Double)]) throws {
+        let failures = figures.filter { $0.measured < $0.bar }.map { "\($0.name) \(percent($0.measured)) < \(percent($0.bar))" }
+        guard failures.isEmpty else {
+            print("FAIL: " + failures.joined(separator: "; "))
+            throw ExitCode(1)
+        }
+        print("PASS")
+    }
 }
 
 extension Evaluate {
     /// The classification-time benchmark: every shipped appeal classified `rounds` times.
     struct Speed: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Time classification and the whole dispatch decision per appeal (build with -c release).")
+        static let configuration = CommandConfiguration(abstract: "Time classification, the whole dispatch decision and duplicate detection per appeal (build with -c release).")
 
         @Option(help: "Passes over the shipped appeals.") var rounds = 20
 
@@ -109,6 +112,37 @@ extension Evaluate {
                     if round % max(1, rounds / 4) == 0 { print("  \(name): round \(round)/\(rounds)") }
                 }
                 print("\(name.padding(toLength: 15, withPad: " ", startingAt: 0)) \(perAppeal.totalCount) appeals: mean \(Self.micro(perAppeal.mean)) µs, p50 \(Self.micro(perAppeal.valueAtPercentile(50))) µs, p99 \(Self.micro(perAppeal.valueAtPercentile(99))) µs, max \(Self.micro(perAppeal.max)) µs")
+            }
+            duplicateCheck(dispatcher)
+        }
+
+        /// Duplicate detection's share of a dispatch: reading the places of a report, and
+        /// comparing it with `openParents` open tickets in its own scope (the worst case:
+        /// every one of them passes the category, street and window checks).
+        func duplicateCheck(_ dispatcher: Dispatcher, openParents: Int = 50) {
+            let clock = ContinuousClock()
+            let texts = DuplicatePair.shipped.flatMap { [$0.first, $0.second] }
+            let candidates = [Classification.Candidate(itemCode: "urban-management.street-lighting", probability: 1)]
+            func report(_ text: String) -> DuplicateDetector.Report {
+                DuplicateDetector.Report(id: UUID(), categoryCode: "urban-management", itemCode: "urban-management.street-lighting",
+                                         candidates: candidates, streetCode: "longhua.minzhi", urgent: false, receivedAt: Date(), address: nil, text: text)
+            }
+            let parents = texts.prefix(openParents).map(report)
+            let detector = DuplicateDetector()
+            var reading = Histogram<UInt64>(highestTrackableValue: 10_000_000, numberOfSignificantValueDigits: .three)
+            var comparing = reading
+            for _ in 1...rounds {
+                for text in texts {
+                    let start = clock.now
+                    let new = report(text)
+                    let read = clock.now
+                    _ = detector.parent(for: new, among: parents)
+                    _ = reading.record(UInt64(max(0, (read - start).wholeNanoseconds)))
+                    _ = comparing.record(UInt64(max(0, (clock.now - read).wholeNanoseconds)))
+                }
+            }
+            for (name, histogram) in [("read places", reading), ("vs \(openParents) parents", comparing)] {
+                print("\(name.padding(toLength: 15, withPad: " ", startingAt: 0)) \(histogram.totalCount) reports: mean \(Self.micro(histogram.mean)) µs, p50 \(Self.micro(histogram.valueAtPercentile(50))) µs, p99 \(Self.micro(histogram.valueAtPercentile(99))) µs")
             }
         }
 
@@ -136,6 +170,37 @@ extension Evaluate {
             }
             print("urgent signals: \(UrgencyDetector.signals(in: text))")
             print("decision: \(dispatcher.decide(.init(text: text, urgentFlag: false, location: Location(districtCode: district))))")
+        }
+    }
+}
+
+extension Evaluate {
+    /// Duplicate detection on the shipped labelled pairs, through the whole dispatch decision.
+    struct Duplicates: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Precision and recall of duplicate detection on the shipped labelled pairs.")
+
+        // Precision first: a wrong merge leaves a citizen's problem unhandled.
+        @Option(help: "Fail below this precision.") var minPrecision = 0.95
+        @Option(help: "Fail below this recall.") var minRecall = 0.6
+        @Option(help: "Hours two reports of one incident may be apart.") var windowHours = 72
+        @Option(help: "Share of place mentions the other report must name too.") var minPlaceOverlap = DuplicateDetector.Parameters().minPlaceOverlap
+        @Option(help: "Overlap of the two reports' leading catalog items that makes them one problem.")
+        var minProblemSimilarity = DuplicateDetector.Parameters().minProblemSimilarity
+        @Flag(help: "List every pair the detector got wrong, with its reason.") var verbose = false
+
+        func run() throws {
+            let detector = DuplicateDetector(parameters: .init(window: .seconds(windowHours * 3600), minPlaceOverlap: minPlaceOverlap,
+                                                               minProblemSimilarity: minProblemSimilarity))
+            let pairs = DuplicatePair.shipped
+            let report = DuplicateEvaluation(dispatcher: Dispatcher(catalog: .shenzhen, departments: Departments.all), detector: detector, pairs: pairs)
+            print("labelled pairs  \(pairs.count): \(pairs.filter(\.sameIncident).count) one incident, \(pairs.filter { !$0.sameIncident }.count) two")
+            for (name, counts) in [("all", report.all), ("tuning", report.tuning), ("held-out", report.heldOut)] {
+                print("\(name.padding(toLength: 9, withPad: " ", startingAt: 0)) precision \(Evaluate.percent(counts.precision))  recall \(Evaluate.percent(counts.recall))  (linked right \(counts.truePositives), wrongly \(counts.falsePositives), missed \(counts.falseNegatives), kept apart \(counts.trueNegatives))")
+            }
+            for miss in report.errors where verbose || !miss.pair.sameIncident {
+                print("\(miss.pair.sameIncident ? "missed" : "WRONGLY LINKED") (\(miss.explanation)):\n    \(miss.pair.first)\n    \(miss.pair.second)")
+            }
+            try Evaluate.hold([("precision", report.all.precision, minPrecision), ("recall", report.all.recall, minRecall)])
         }
     }
 }

@@ -27,10 +27,20 @@ struct LoadGenerator {
         session = URLSession(configuration: configuration)
     }
 
-    static func body(_ sample: SampleAppeals.Sample, channelRef: String, index: Int) -> Data {
+    /// Every `reportAgainEvery`-th appeal repeats an earlier one's words and block, as a
+    /// second citizen reporting the same incident would; the others name a block of their own.
+    var reportAgainEvery: Int?
+
+    /// The block an appeal names: its own, or the earlier appeal's with the same sample it reports again.
+    func block(of index: Int) -> Int {
+        if let every = reportAgainEvery, index % every == every - 1, index >= SampleAppeals.all.count { return block(of: index - SampleAppeals.all.count) }
+        return index + 1
+    }
+
+    static func body(_ sample: SampleAppeals.Sample, channelRef: String, index: Int, block: Int) -> Data {
         var location: [String: Any] = [:]
         if let district = sample.district { location["district"] = district }
-        location["address"] = sample.address ?? "深圳市"
+        location["address"] = (sample.address ?? "深圳市") + "\(block)号楼"
         let channels = ["hotline", "mini-program", "app", "web"]
         let phone = "1380013" + String(format: "%04d", index % 10_000)
         let contact: [String: Any] = index % 5 == 0 ? ["anonymous": true] : ["phone": phone, "anonymous": false]
@@ -54,7 +64,7 @@ struct LoadGenerator {
                 var request = URLRequest(url: intakeURL)
                 request.httpMethod = "POST"
                 request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-                request.httpBody = Self.body(sample, channelRef: channelRef, index: index)
+                request.httpBody = Self.body(sample, channelRef: channelRef, index: index, block: block(of: index))
                 group.addTask { [session] in
                     let start = ContinuousClock.now
                     var submission = Submission(channelRef: channelRef, status: 0, submittedAt: start, answeredAt: start)

@@ -15,14 +15,17 @@ struct LoadRun {
     var accepted: [LoadGenerator.Submission] { submissions.filter { $0.status == 202 && $0.ticketID != nil } }
     var placedCount: Int { accepted.filter { completed[$0.ticketID!] != nil }.count }
 
-    static func perform(redis: RedisClient, intake: String, count: Int, concurrency: Int, runID: String, timeout: Duration) async throws -> LoadRun {
+    static func perform(redis: RedisClient, intake: String, count: Int, concurrency: Int, runID: String, timeout: Duration,
+                        reportAgainEvery: Int? = nil) async throws -> LoadRun {
         guard let url = URL(string: intake), url.scheme != nil else { throw ValidationError("--intake must be a URL, not '\(intake)'") }
         let watcher = try await DispatchWatcher(redis: redis)
         let following = Task { try await watcher.follow() }
         defer { following.cancel() }
         let bar = ProgressBar(total: count, label: "submitting ")
         let started = ContinuousClock.now
-        let submissions = await LoadGenerator(intakeURL: url, concurrency: concurrency).run(count: count, runID: runID) { bar.draw($0) }
+        var generator = LoadGenerator(intakeURL: url, concurrency: concurrency)
+        generator.reportAgainEvery = reportAgainEvery
+        let submissions = await generator.run(count: count, runID: runID) { bar.draw($0) }
         let submitted = ContinuousClock.now
         let tickets = Set(submissions.compactMap { $0.status == 202 ? $0.ticketID : nil })
         _ = try await DispatchWatcher.wait(watcher, for: tickets, timeout: timeout, progress: ProgressBar(total: tickets.count, label: "dispatching"))

@@ -10,7 +10,7 @@ enum SampleAppeals {
     }
 
     static let all: [Sample] = [
-        Sample(type: "complaint", text: "小区旁边的工地每天晚上十一点以后还在夜间施工，打桩声音特别大，老人小孩都睡不着，希望管一管。", district: "longhua", address: "民治街道民康路88号附近工地"),
+        Sample(type: "complaint", text: "小区旁边的工地每天晚上十一点以后还在夜间施工，打桩声音特别大，老人小孩都睡不着，希望管一管。", district: "longhua", address: "民治街道民康路附近工地"),
         Sample(type: "complaint", text: "每天晚上广场舞音响太大声，一直跳到十点多，孩子没法写作业。", district: nil, address: "南山区桃源街道龙珠花园旁小广场"),
         Sample(type: "help", text: "家里从昨天下午开始停水，到现在还没有来水，也没有看到停水通知，请帮忙问一下什么时候恢复。", district: "baoan", address: "西乡街道固戍二路"),
         Sample(type: "complaint", text: "楼下烧烤店油烟直接往楼上排，窗户都不敢开，厨房排气管道就对着我们家。", district: "futian", address: "福田区华强北街道振兴路"),
@@ -18,7 +18,7 @@ enum SampleAppeals {
         Sample(type: "complaint", text: "公司已经拖欠了我们三个月工资，老板一直说下个月发，现在人都找不到了。", district: "guangming", address: "公明街道某电子厂"),
         Sample(type: "consultation", text: "请问孩子明年读小一，积分入学需要准备哪些材料，学位申请什么时候开始？", district: "nanshan", address: nil),
         Sample(type: "complaint", text: "小区门口人行道上全是摆摊的小贩，占道经营，推婴儿车都过不去。", district: "luohu", address: "东门街道东门中路"),
-        Sample(type: "help", text: "电梯困人了！我们家老人被困在电梯里已经十几分钟，物业电话打不通，请赶紧派人。", district: "futian", address: "梅林街道梅林一村12栋", urgent: true),
+        Sample(type: "help", text: "电梯困人了！我们家老人被困在电梯里已经十几分钟，物业电话打不通，请赶紧派人。", district: "futian", address: "梅林街道梅林一村", urgent: true),
         Sample(type: "report", text: "闻到楼道里很浓的燃气味，怀疑燃气泄漏，邻居家里没人。", district: "pingshan", address: "坑梓街道人民西路", urgent: true),
         Sample(type: "complaint", text: "在这家健身房办了年卡，现在门店突然关门跑路了，要求退款。", district: "longhua", address: "龙华街道人民路"),
         Sample(type: "suggestion", text: "建议在地铁站出口增加共享单车停放点，现在单车乱停把出口都堵了。", district: "nanshan", address: "粤海街道深大地铁站"),

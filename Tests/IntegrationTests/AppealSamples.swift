@@ -15,7 +15,8 @@ enum AppealSamples {
 
     static func body(channelRef: String, index: Int, channel: String = "app") -> [String: Any] {
         let sample = texts[index % texts.count]
-        var location: [String: Any] = ["address": sample.address]
+        // A block of its own, so no two samples are one incident to duplicate detection.
+        var location: [String: Any] = ["address": sample.address + "\(index + 1)号楼"]
         if let district = sample.district { location["district"] = district }
         return [
             "channel": channel, "channel_ref": channelRef, "type": "complaint", "text": sample.text, "location": location,

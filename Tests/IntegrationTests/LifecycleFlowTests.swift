@@ -71,7 +71,7 @@ import Testing
 
         /// Submits an appeal and waits until dispatch placed it; returns the tracking code, the ticket and its parts.
         func submit(_ text: String, district: String?, address: String, type: String = "complaint", anonymous: Bool = false,
-                     phone: String? = "13800138001") async throws -> (code: String, ticket: UUID, parts: [(id: Int64, department: String, role: String)]) {
+                     phone: String? = "13800138001", placedAs: String = "dispatched") async throws -> (code: String, ticket: UUID, parts: [(id: Int64, department: String, role: String)]) {
             var location: [String: Any] = ["address": address]
             if let district { location["district"] = district }
             var contact: [String: Any] = ["anonymous": anonymous]
@@ -82,7 +82,7 @@ import Testing
             try #require(status == .accepted, "\(body)")
             let ticket = try #require(UUID(uuidString: body["ticket_id"] as? String ?? ""))
             try await eventually(timeout: .seconds(15), "dispatch of \(text)") {
-                try await postgres.query("SELECT status FROM tickets WHERE id = $1", [ticket]).first?.decode("status", as: String.self) == "dispatched"
+                try await postgres.query("SELECT status FROM tickets WHERE id = $1", [ticket]).first?.decode("status", as: String.self) == placedAs
             }
             let parts = try await postgres.query("SELECT id, department_code, role FROM assignments WHERE ticket_id = $1 ORDER BY id", [ticket]).map {
                 (id: try $0.decode("id", as: Int64.self), department: try $0.decode("department_code", as: String.self), role: try $0.decode("role", as: String.self))
@@ -309,6 +309,67 @@ import Testing
                                          ["lease_id": moved["lease_id"] as? String ?? ""]).0 == .ok)
             #expect(try await fleet.status(ticket) == "accepted")
             #expect(try await fleet.call(.post, path + "/reply", key: second, ["text": "x"]).0 == .notFound, "the released unit holds no part")
+        }
+    }
+
+    @Test func aSecondReportOfOneIncidentIsLinkedHandledOnceAndItsCitizenHearsTheReply() async throws {
+        try await withFleet { fleet in
+            let (_, parent, parts) = try await fleet.submit("民康路和民旺路路口的路灯坏了，晚上整个路口漆黑一片，很危险", district: "longhua",
+                                                            address: "民治街道民康路与民旺路交汇处")
+            let (childCode, child, childParts) = try await fleet.submit("民旺路和民康路路口那几盏路灯一直不亮，晚上黑漆漆的", district: "longhua",
+                                                                        address: "民治街道民旺路", phone: "13800138002", placedAs: "linked")
+            #expect(childParts.isEmpty, "a linked report goes to no unit")
+            #expect(try await fleet.postgres.query("SELECT parent_id FROM tickets WHERE id = $1", [child]).first?.decode("parent_id", as: UUID.self) == parent)
+            #expect(try await fleet.count("SELECT count(*) AS n FROM ticket_events WHERE ticket_id = $1 AND kind = 'duplicate_linked'", [parent]) == 1)
+            #expect(try await fleet.count("SELECT count(*) AS n FROM sla_clocks WHERE ticket_id = $1 AND stopped_at IS NULL", [child]) == 0,
+                    "the parent's clocks run for the incident")
+            // The same problem elsewhere on the street, and another problem at the same crossing, stay tickets of their own.
+            _ = try await fleet.submit("人民路的路灯不亮了，晚上很黑", district: "longhua", address: "民治街道人民路")
+            _ = try await fleet.submit("民康路和民旺路路口有人占道摆摊卖水果，行人只能走机动车道", district: "longhua", address: "民治街道民康路与民旺路交汇处")
+
+            // The linked citizen follows the incident: its units, its holder, the merge, no rating of its own.
+            let (_, view) = try await fleet.call(.get, "/v1/appeals/\(childCode)")
+            #expect(view["status"] as? String == "linked")
+            #expect((view["linked"] as? [String: Any])?["reports"] as? Int == 2, "\(view)")
+            let lead = try #require(parts.first { $0.role == "lead" })
+            #expect((view["departments"] as? [[String: Any]])?.contains { $0["department"] as? String == lead.department } == true)
+            #expect((view["timeline"] as? [[String: Any]] ?? []).contains { ($0["text"] as? String)?.contains("合并办理") == true })
+            #expect(view["can_rate"] as? Bool == false)
+            #expect(try await fleet.call(.post, "/v1/appeals/\(childCode)/rating", ["speed": 5, "effect": 5, "service": 5, "quality": 5]).0 == .conflict)
+
+            // The lead unit handles the parent once, seeing the other citizen's words; both citizens hear of the reply.
+            let key = try await fleet.key(lead.department)
+            let path = "/v1/departments/\(lead.department)/tickets/\(parent)"
+            let (_, unitView) = try await fleet.call(.get, path, key: key)
+            #expect((unitView["linked_reports"] as? [[String: Any]])?.first?["text"] as? String == "民旺路和民康路路口那几盏路灯一直不亮，晚上黑漆漆的")
+            #expect(!"\(unitView)".contains("13800138002"), "the linked citizen's number stays hidden")
+            #expect(try await fleet.call(.post, path + "/accept", key: key, [:]).0 == .ok)
+            for part in parts where part.role != "lead" {
+                let coKey = try await fleet.key(part.department)
+                #expect(try await fleet.call(.post, "/v1/departments/\(part.department)/tickets/\(parent)/reply", key: coKey, ["text": "已配合排查"]).0 == .ok)
+            }
+            #expect(try await fleet.call(.post, path + "/reply", key: key, ["text": "已更换路灯线路，恢复照明"]).0 == .ok)
+            try await eventually(timeout: .seconds(15), "the linked citizen's SMS of the reply") {
+                await fleet.sink.all("/sink/sms").contains { $0.body["to"] == .string("13800138002") && "\($0.body["text"] ?? .null)".contains("已办理答复") }
+            }
+            let toChild = await fleet.sink.all("/sink/sms").filter { $0.body["to"] == .string("13800138002") }
+            #expect(toChild.contains { "\($0.body["text"] ?? .null)".contains("合并办理") }, "told of the merge")
+            #expect(toChild.allSatisfy { "\($0.body["text"] ?? .null)".contains(childCode) }, "under the citizen's own tracking code")
+            #expect(!toChild.contains { "\($0.body["text"] ?? .null)".contains("已分拨至") }, "no dispatch SMS for a unit that was never theirs")
+
+            // A dispatcher reviews the links and undoes one: the report goes to manual triage on its own.
+            let operatorKey = try await fleet.key(nil)
+            let (_, links) = try await fleet.call(.get, "/v1/linked", key: operatorKey)
+            #expect((links["items"] as? [[String: Any]])?.contains { $0["ticket_id"] as? String == child.postgresText } == true, "\(links)")
+            let (missing, missingBody) = try await fleet.call(.post, "/v1/linked/\(child)/unlink", key: operatorKey, [:])
+            #expect(missing == .unprocessableContent && (missingBody["fields"] as? [[String: String]])?.first?["field"] == "reason")
+            #expect(try await fleet.call(.post, "/v1/linked/\(parent)/unlink", key: operatorKey, ["reason": "x"]).0 == .conflict)
+            #expect(try await fleet.call(.post, "/v1/linked/\(child)/unlink", key: key, ["reason": "x"]).0 == .forbidden, "operators only")
+            let (unlinked, unlinkedBody) = try await fleet.call(.post, "/v1/linked/\(child)/unlink", key: operatorKey, ["reason": "不是同一路口"])
+            #expect(unlinked == .ok && unlinkedBody["status"] as? String == "triage", "\(unlinkedBody)")
+            #expect(try await fleet.postgres.query("SELECT parent_id FROM tickets WHERE id = $1", [child]).first?.decodeIfPresent("parent_id", as: UUID.self) == nil)
+            let (_, triage) = try await fleet.call(.get, "/v1/triage", key: operatorKey)
+            #expect((triage["items"] as? [[String: Any]])?.contains { $0["ticket_id"] as? String == child.postgresText } == true)
         }
     }
 

@@ -2,8 +2,8 @@ import Testing
 @testable import SubanCore
 
 @Suite struct CitizenNoticeTests {
-    static func ticket(hasPhone: Bool = true, channel: String = "app") -> CitizenNotice.Ticket {
-        CitizenNotice.Ticket(trackingCode: "JRM5N5AD189VZXE8365Z8G2XY0", channel: channel, channelRef: "A-1", status: "dispatched",
+    static func ticket(hasPhone: Bool = true, channel: String = "app", status: String = "dispatched") -> CitizenNotice.Ticket {
+        CitizenNotice.Ticket(trackingCode: "JRM5N5AD189VZXE8365Z8G2XY0", channel: channel, channelRef: "A-1", status: status,
                              hasPhone: hasPhone, leadUnit: "福田区城市管理和综合执法局")
     }
 
@@ -26,6 +26,24 @@ import Testing
         #expect(planned.allSatisfy { $0.transport == .sms ? $0.recipient == "citizen" : $0.recipient == "channel:app" })
     }
 
+    /// A report linked to another citizen's ticket hears of the merge and of that ticket's reply and end, not of its rating rounds.
+    @Test(arguments: [
+        ("linked", ["sms", "webhook"], "合并办理"),
+        ("evaluation_requested", ["sms", "webhook"], "已办理答复"),
+        ("replied", ["webhook"], ""),
+        ("closed", ["webhook"], ""),
+        ("dissatisfaction_return", [], ""),
+        ("special_supervision", [], ""),
+        ("dispatched", [], ""),
+    ])
+    func aLinkedReportFollowsItsParent(_ event: String, _ expected: [String], _ words: String) {
+        let planned = CitizenNotice.plan(event: event, at: "", ticket: Self.ticket(status: "linked"), webhookChannels: ["app"])
+        #expect(planned.map(\.transport.rawValue) == expected)
+        if case .string(let text) = planned.first(where: { $0.transport == .sms })?.payload["text"] {
+            #expect(text.contains(words) && text.contains("JRM5N5AD189VZXE8365Z8G2XY0"))
+        }
+    }
+
     @Test func smsNamesTheUnitAndTheTrackingCodeButNoNumber() throws {
         let sms = try #require(CitizenNotice.plan(event: "dispatched", at: "", ticket: Self.ticket(), webhookChannels: []).first)
         guard case .string(let text) = sms.payload["text"] else { Issue.record("no text"); return }
@@ -41,7 +59,7 @@ import Testing
     @Test func everyTimelineKindTheLifecycleWritesHasWords() {
         let kinds = ["received", "dispatched", "triaged", "assigned", "accepted", "returned", "arbitrated", "extended", "staged",
                      "milestone_done", "unit_replied", "replied", "evaluation_requested", "rated", "visited", "dissatisfaction_return",
-                     "special_supervision", "closed", "sla_warning", "sla_overdue", "sla_escalation"]
+                     "special_supervision", "closed", "sla_warning", "sla_overdue", "sla_escalation", "linked", "duplicate_linked"]
         for kind in kinds {
             #expect(TimelineWording.describe(kind: kind, unit: "某单位", detail: .object([:])) != kind, "\(kind)")
         }

@@ -1,0 +1,157 @@
+import Foundation
+
+/// Duplicate-appeal recognition (重复诉求识别): the same incident reported by
+/// several citizens is linked to the first open ticket about it, which is handled
+/// once; every citizen is still told.
+///
+/// A report joins an earlier one only when all of these hold — a wrong merge
+/// silences a citizen, a missed one costs a unit a second visit, so every doubt
+/// keeps them apart:
+/// - the same category and the same street office, within the window;
+/// - the places they name agree (shared names, none contradicting: "3栋" is not "5栋");
+/// - the same problem: the classifier's leading items for the two overlap enough;
+/// - an urgent report never joins one that is not urgent, so it keeps its own fast clock.
+public struct DuplicateDetector: Sendable {
+    public struct Parameters: Sendable, Hashable {
+        /// How far apart two reports of one incident may be.
+        public var window: Duration
+        /// The share of both reports' place mentions the other names too.
+        public var minPlaceOverlap: Double
+        /// How much of the two reports' problem distributions must coincide.
+        public var minProblemSimilarity: Double
+
+        public init(window: Duration = .seconds(72 * 3600), minPlaceOverlap: Double = 0.5, minProblemSimilarity: Double = 0.3) {
+            self.window = window
+            self.minPlaceOverlap = minPlaceOverlap
+            self.minProblemSimilarity = minProblemSimilarity
+        }
+    }
+
+    /// A dispatched report as the detector compares it.
+    public struct Report: Sendable, Hashable {
+        public var id: UUID
+        public var categoryCode: String
+        public var itemCode: String
+        public var streetCode: String?
+        public var urgent: Bool
+        public var receivedAt: Date
+        public var places: PlaceMentions
+        /// The classifier's leading items and their shares: what the report is about,
+        /// compared as distributions so two wordings of one problem that the
+        /// classifier splits between neighbouring items still meet.
+        public var problem: [String: Double]
+
+        public init(id: UUID, categoryCode: String, itemCode: String, candidates: [Classification.Candidate], streetCode: String?, urgent: Bool,
+                    receivedAt: Date, address: String?, text: String) {
+            self.id = id
+            self.categoryCode = categoryCode
+            self.itemCode = itemCode
+            self.streetCode = streetCode
+            self.urgent = urgent
+            self.receivedAt = receivedAt
+            places = PlaceMentions(address, text)
+            let total = candidates.reduce(0) { $0 + $1.probability }
+            problem = total > 0 ? Dictionary(candidates.map { ($0.itemCode, $0.probability / total) }, uniquingKeysWith: +) : [itemCode: 1]
+        }
+
+        /// The share of the two problem distributions that coincides, 0...1.
+        func problemSimilarity(_ other: Report) -> Double {
+            problem.reduce(0) { $0 + min($1.value, other.problem[$1.key] ?? 0) }
+        }
+    }
+
+    public struct Match: Sendable, Hashable {
+        public var parentID: UUID
+        public var placeOverlap: Double
+        public var problemSimilarity: Double
+        /// The place names both reports give.
+        public var sharedPlaces: [String]
+
+        var strength: Double { placeOverlap + problemSimilarity }
+    }
+
+    public enum Verdict: Sendable, Hashable {
+        case duplicate(Match)
+        case distinct(reason: String)
+    }
+
+    public let parameters: Parameters
+
+    public init(parameters: Parameters = Parameters()) {
+        self.parameters = parameters
+    }
+
+    /// Whether `report` is the incident `earlier` already reported, and if not, why not.
+    public func compare(_ report: Report, with earlier: Report) -> Verdict {
+        guard report.categoryCode == earlier.categoryCode else {
+            return .distinct(reason: "different category: \(report.itemCode) / \(earlier.itemCode)")
+        }
+        guard let street = report.streetCode, earlier.streetCode == street else { return .distinct(reason: "different or unknown street") }
+        guard abs(report.receivedAt.timeIntervalSince(earlier.receivedAt)) <= Double(parameters.window.components.seconds) else {
+            return .distinct(reason: "outside the window")
+        }
+        guard !report.urgent || earlier.urgent else { return .distinct(reason: "urgent report, earlier one is not") }
+        let places = Self.comparePlaces(report.places, earlier.places)
+        if let conflict = places.conflict { return .distinct(reason: conflict) }
+        guard places.overlap >= parameters.minPlaceOverlap, places.shared.contains(where: { $0.kind != .number }) else {
+            return .distinct(reason: "place not confirmed")
+        }
+        let similarity = report.problemSimilarity(earlier)
+        guard similarity >= parameters.minProblemSimilarity else {
+            return .distinct(reason: "different problem: \(report.itemCode) / \(earlier.itemCode), similarity \(similarity.formatted2)")
+        }
+        return .duplicate(Match(parentID: earlier.id, placeOverlap: places.overlap, problemSimilarity: similarity, sharedPlaces: places.shared.map(\.name)))
+    }
+
+    /// The open report `report` belongs to, if any: the strongest match, the earliest on a tie.
+    public func parent(for report: Report, among candidates: [Report]) -> Match? {
+        var best: (match: Match, at: Date)?
+        for candidate in candidates where candidate.id != report.id {
+            guard case .duplicate(let match) = compare(report, with: candidate) else { continue }
+            if best == nil || match.strength > best!.match.strength || (match.strength == best!.match.strength && candidate.receivedAt < best!.at) {
+                best = (match, candidate.receivedAt)
+            }
+        }
+        return best?.match
+    }
+
+    /// Parents for a batch, in order of receipt: a report that stays a parent is a
+    /// candidate for the later ones, so two reports in one batch link too.
+    public func link(_ batch: [Report], recent: [Report]) -> [UUID: Match] {
+        var candidates = recent
+        var links: [UUID: Match] = [:]
+        for report in batch.sorted(by: { $0.receivedAt < $1.receivedAt }) {
+            if let match = parent(for: report, among: candidates) {
+                links[report.id] = match
+            } else {
+                candidates.append(report)
+            }
+        }
+        return links
+    }
+
+    struct PlaceComparison {
+        var shared: [PlaceMentions.Mention]
+        var overlap: Double
+        var conflict: String?
+    }
+
+    static func comparePlaces(_ a: PlaceMentions, _ b: PlaceMentions) -> PlaceComparison {
+        let sharedA = a.mentions.filter(b.names)
+        let sharedB = b.mentions.filter(a.names)
+        let total = a.mentions.count + b.mentions.count
+        let overlap = total == 0 ? 0 : Double(sharedA.count + sharedB.count) / Double(total)
+        var shared = sharedA
+        for mention in sharedB where !shared.contains(where: { $0.key == mention.key || $0.name == mention.name }) { shared.append(mention) }
+        // Two reports that each name a place of one kind and share none of that kind are about two
+        // places — except roads when a site is shared: a site fronts several roads.
+        let sharesSite = shared.contains { $0.kind == .site }
+        for kind in [PlaceMentions.Kind.site, .number, .zone, .road] where !(kind == .road && sharesSite) {
+            let ofA = a.mentions.filter { $0.kind == kind }, ofB = b.mentions.filter { $0.kind == kind }
+            if let first = ofA.first, let second = ofB.first, !shared.contains(where: { $0.kind == kind }) {
+                return PlaceComparison(shared: shared, overlap: overlap, conflict: "different places: \(first.name) / \(second.name)")
+            }
+        }
+        return PlaceComparison(shared: shared, overlap: overlap, conflict: nil)
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import Postgres
+import SubanStore
+import Synchronization
+import Testing
+
+/// Two dispatchers deciding reports of one incident at once must not both make a
+/// parent: the second waits on the scope's lock until the first has committed.
+@Suite("Duplicate scope locks") struct DuplicateScopeLockTests {
+    final class Flags: Sendable {
+        let raised = Mutex<Set<String>>([])
+        func set(_ flag: String) { raised.withLock { _ = $0.insert(flag) } }
+        func isSet(_ flag: String) -> Bool { raised.withLock { $0.contains(flag) } }
+    }
+
+    @Test func aSecondTransactionOnAnOverlappingScopeWaitsForTheFirstsCommit() async throws {
+        let postgres = PostgresClient(url: try await TestServers.freshDatabase(), maxConnections: 3, threadPool: TestServers.threadPool)
+        let flags = Flags()
+        let scope = TicketStore.duplicateScope(category: "urban-management", street: "longhua.minzhi")
+
+        let first = Task {
+            try await postgres.transaction { connection in
+                try TicketStore.lockDuplicateScopes([scope, TicketStore.duplicateScope(category: "noise", street: "futian.futian")], on: connection)
+                flags.set("first holds")
+                // This closure runs on the blocking pool's thread, so a short sleep loop blocks no Swift task.
+                while !flags.isSet("release first") { usleep(5_000) }
+            }
+        }
+        try await eventually(timeout: .seconds(10), "first transaction holds its scopes") { flags.isSet("first holds") }
+
+        let second = Task {
+            try await postgres.transaction { connection in
+                try TicketStore.lockDuplicateScopes([TicketStore.duplicateScope(category: "transport", street: "nanshan.yuehai"), scope], on: connection)
+                flags.set("second locked")
+            }
+        }
+        // A disjoint scope is not held up.
+        try await postgres.transaction { connection in
+            try TicketStore.lockDuplicateScopes([TicketStore.duplicateScope(category: "urban-management", street: "longhua.longhua")], on: connection)
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(!flags.isSet("second locked"), "the overlapping scope waits while the first transaction is open")
+
+        flags.set("release first")
+        try await first.value
+        try await second.value
+        #expect(flags.isSet("second locked"))
+        await postgres.close()
+    }
+}
