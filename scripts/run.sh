@@ -58,6 +58,7 @@ echo "intake: http://127.0.0.1:8080 (+$((INTAKE - 1)) more on 8180, 8280, ...), 
 
 for _ in $(seq 1 100); do curl -sf http://127.0.0.1:8081/health >/dev/null && break; sleep 0.2; done
 "$bin" demo --intake http://127.0.0.1:8080 --api http://127.0.0.1:8081 --count "$DEMO_COUNT"
+"$bin" status   # streams, consumer groups, dead letters, the outbox and deadlines after the demo
 if [ "$STAY" = 1 ]; then
   echo "running; Ctrl-C stops everything"
   # A background sleep, so a signal to this script runs its trap at once.

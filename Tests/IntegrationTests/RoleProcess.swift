@@ -43,7 +43,7 @@ final class RoleProcess: @unchecked Sendable {
     }
 
     /// Polls rather than `waitUntilExit()`, which would block a thread of the cooperative pool.
-    private func waitForExit(killAfter bound: Duration = .seconds(20)) async {
+    func waitForExit(killAfter bound: Duration = .seconds(20)) async {
         let deadline = ContinuousClock.now + bound
         while process.isRunning {
             if ContinuousClock.now > deadline { Foundation.kill(process.processIdentifier, SIGKILL) }

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import SubanWorkers
+
+/// `suban status`: streams and consumer groups, dead letters, the outbox, open
+/// tickets and deadlines of a running fleet, as a table or as JSON.
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show each stream's length, lag and pending entries, consumers, dead letters, the outbox and deadlines near or past.")
+
+    @OptionGroup var options: CommonOptions
+    @Flag(help: "Print JSON instead of tables.") var json = false
+
+    func run() async throws {
+        _ = options.logger(role: "status")
+        let infrastructure = try options.infrastructure()
+        let status: FleetStatus
+        do {
+            status = try await FleetStatus.collect(redis: infrastructure.redis, postgres: infrastructure.postgres)
+            await infrastructure.shutdown()
+        } catch {
+            await infrastructure.shutdown()
+            throw error
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            encoder.dateEncodingStrategy = .iso8601
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(status), as: UTF8.self))
+        } else {
+            print(status.rendered)
+        }
+    }
+}
