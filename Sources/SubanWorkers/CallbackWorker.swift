@@ -25,7 +25,7 @@ public struct CallbackWorker: Service {
     public init(consumer: String, redis: RedisClient, postgres: PostgresClient, publisher: OutboxPublisher,
                 webhookChannels: Set<String>, calendar: WorkingCalendar = .china, logger: Logger) {
         self.consumer = StreamConsumer(configuration: .init(stream: StreamNames.events, group: StreamNames.callbackGroup, consumer: consumer),
-                                       redis: redis, logger: logger)
+                                       redis: redis, logger: logger, probe: postgres.isReachable)
         self.postgres = postgres
         self.publisher = publisher
         self.webhookChannels = webhookChannels

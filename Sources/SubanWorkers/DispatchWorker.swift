@@ -38,7 +38,7 @@ public struct DispatchWorker: Service {
 
     public init(configuration: Configuration, redis: RedisClient, postgres: PostgresClient, publisher: OutboxPublisher, logger: Logger) {
         self.configuration = configuration
-        self.consumer = StreamConsumer(configuration: configuration.consumer, redis: redis, logger: logger)
+        self.consumer = StreamConsumer(configuration: configuration.consumer, redis: redis, logger: logger, probe: postgres.isReachable)
         self.postgres = postgres
         self.publisher = publisher
         self.logger = consumer.logger

@@ -102,7 +102,8 @@ public struct FleetStatus: Sendable, Codable, Hashable {
         let handlers = queues.flatMap(\.groups)
         let busiest = queues.sorted { ($0.groups.first?.lag ?? 0, $0.length) > ($1.groups.first?.lag ?? 0, $1.length) }
         var deadLetters: [String: Int64] = [:]
-        for name in [StreamNames.callbackDeadLetters] { deadLetters[name] = try await redis.streamLength(name) }
+        let deadStreams = StreamNames.consumed.map { StreamNames.deadLetters(of: $0.stream, group: $0.group) } + [StreamNames.callbackDeadLetters]
+        for name in deadStreams { deadLetters[name] = try await redis.streamLength(name) }
         return FleetStatus(
             at: now, streams: streams,
             departmentQueues: DepartmentQueues(streams: queues.count, length: lengths.reduce(0, +), lag: handlers.reduce(0) { $0 + ($1.lag ?? 0) },

@@ -1,7 +1,10 @@
 import BlockingIO
+import Foundation
 import Logging
+import Postgres
 import Redis
 import ServiceLifecycle
+import SubanStore
 
 /// One consumer of a consumer group, the loop every stream-reading role shares.
 ///
@@ -10,6 +13,11 @@ import ServiceLifecycle
 ///    than `claimIdle`; otherwise read new entries, blocking briefly so shutdown is noticed.
 /// 3. Hand the batch to `process`, which acknowledges what it finished; a batch
 ///    that throws stays pending and is retried after back-off or reclaimed.
+/// 4. Poison: when a batch fails, its entries are tried one by one, so one bad
+///    entry does not hold back the rest; each failure's error is kept in Redis.
+///    An entry delivered `maxDeliveries` times goes to the dead-letter stream with
+///    its last error — but only while other entries succeed or the role's `probe`
+///    finds its dependencies up, so an outage never empties the stream into dead letters.
 public struct StreamConsumer: Sendable {
     public struct Configuration: Sendable {
         public var stream: String
@@ -19,6 +27,11 @@ public struct StreamConsumer: Sendable {
         public var block: Duration = .seconds(2)
         public var claimIdle: Duration = .seconds(30)
         public var claimInterval: Duration = .seconds(5)
+        /// Deliveries after which a failing entry is poison.
+        public var maxDeliveries = 5
+
+        public var deadLetters: String { StreamNames.deadLetters(of: stream, group: group) }
+        var failures: String { StreamNames.failures(of: stream, group: group) }
 
         public init(stream: String, group: String, consumer: String) {
             self.stream = stream
@@ -30,10 +43,13 @@ public struct StreamConsumer: Sendable {
     public let configuration: Configuration
     let redis: RedisClient
     let logger: Logger
+    /// Whether what `process` needs is up (e.g. `SELECT 1`); failures while it is are the entries' own.
+    let probe: @Sendable () async -> Bool
 
-    public init(configuration: Configuration, redis: RedisClient, logger: Logger) {
+    public init(configuration: Configuration, redis: RedisClient, logger: Logger, probe: @escaping @Sendable () async -> Bool = { false }) {
         self.configuration = configuration
         self.redis = redis
+        self.probe = probe
         var logger = logger
         logger[metadataKey: "consumer"] = "\(configuration.consumer)"
         self.logger = logger
@@ -45,6 +61,7 @@ public struct StreamConsumer: Sendable {
         var failures = 0
         var claimedAt = ContinuousClock.now - c.claimInterval
         var groupReady = false
+        var lastSuccess: ContinuousClock.Instant?
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 if !groupReady {
@@ -53,6 +70,7 @@ public struct StreamConsumer: Sendable {
                 }
                 var entries: [StreamEntry] = []
                 if ContinuousClock.now - claimedAt >= c.claimInterval {
+                    try await buryPoison(healthy: lastSuccess.map { ContinuousClock.now - $0 < c.claimIdle * 2 } ?? false)
                     entries = try await redis.autoClaim(c.stream, group: c.group, consumer: c.consumer, minIdle: c.claimIdle, count: c.batchSize).entries
                     claimedAt = .now
                     if !entries.isEmpty { logger.info("reclaimed pending entries", metadata: ["count": "\(entries.count)", "stream": "\(c.stream)"]) }
@@ -60,7 +78,10 @@ public struct StreamConsumer: Sendable {
                 if entries.isEmpty {
                     entries = try await redis.readGroup(c.stream, group: c.group, consumer: c.consumer, count: c.batchSize, block: c.block)
                 }
-                if !entries.isEmpty { try await process(entries) }
+                if !entries.isEmpty {
+                    try await handle(entries, process)
+                    lastSuccess = .now
+                }
                 failures = 0
             } catch {
                 if Task.isCancelled { break }
@@ -74,5 +95,76 @@ public struct StreamConsumer: Sendable {
 
     public func ack(_ entries: [StreamEntry]) async throws {
         try await redis.ack(configuration.stream, group: configuration.group, ids: entries.map(\.id))
+    }
+
+    /// The batch; if it fails, each entry alone. Throws only when nothing succeeded (an
+    /// outage, or a batch of one bad entry), so the loop backs off.
+    func handle(_ entries: [StreamEntry], _ process: ([StreamEntry]) async throws -> Void) async throws {
+        do {
+            try await process(entries)
+            return
+        } catch where entries.count > 1 {
+            logger.warning("batch failed, trying its entries one by one", metadata: ["entries": "\(entries.count)", "error": "\(error)"])
+        } catch {
+            try await remember(error, of: entries[0])
+            throw error
+        }
+        var succeeded = 0
+        var lastError: (any Error)?
+        for entry in entries {
+            do {
+                try await process([entry])
+                succeeded += 1
+            } catch {
+                lastError = error
+                try await remember(error, of: entry)
+            }
+        }
+        if succeeded == 0, let lastError { throw lastError }
+    }
+
+    /// Keeps an entry's last error beside its stream, for whichever consumer buries it.
+    func remember(_ error: any Error, of entry: StreamEntry) async throws {
+        let c = configuration
+        logger.warning("entry failed", metadata: ["entry": "\(entry.id)", "error": "\(error)"])
+        _ = try await redis.pipeline([
+            RedisCommand("HSET", c.failures, entry.id, String("\(c.consumer): \(error)".prefix(1000))),
+            RedisCommand("EXPIRE", c.failures, 7 * 86_400),
+        ])
+    }
+
+    /// Moves entries delivered `maxDeliveries` times to the dead letters, each with its
+    /// fields, where it came from and its last error, then acknowledges it.
+    func buryPoison(healthy recentlySucceeded: Bool) async throws {
+        let c = configuration
+        let poison = try await redis.pending(c.stream, group: c.group, minIdle: c.claimIdle, count: c.batchSize).filter { $0.deliveries >= Int64(c.maxDeliveries) }
+        guard !poison.isEmpty else { return }
+        var healthy = recentlySucceeded
+        if !healthy { healthy = await probe() }
+        guard healthy else {
+            logger.warning("entries keep failing while nothing else succeeds: not burying them", metadata: ["entries": "\(poison.count)"])
+            return
+        }
+        for pending in poison {
+            let entry = try await redis.entries(c.stream, from: pending.id, to: pending.id, count: 1).first
+            let error = try await redis.send("HGET", c.failures, pending.id).string ?? "failed on every delivery"
+            var fields: [(key: String, value: String)] = (entry?.fields ?? [:]).sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) }
+            fields += [("dead.source_id", pending.id), ("dead.deliveries", "\(pending.deliveries)"), ("dead.error", error),
+                       ("dead.at", Date().formatted(.iso8601))]
+            _ = try await redis.pipeline([
+                RedisClient.xaddCommand(c.deadLetters, fields: fields),
+                RedisCommand("XACK", c.stream, c.group, pending.id),
+                RedisCommand("HDEL", c.failures, pending.id),
+            ])
+            logger.error("entry moved to the dead letters", metadata: ["entry": "\(pending.id)", "deliveries": "\(pending.deliveries)",
+                                                                      "dead_letters": "\(c.deadLetters)", "error": "\(error)"])
+        }
+    }
+}
+
+extension PostgresClient {
+    /// The probe stream consumers use: PostgreSQL answers a trivial query.
+    @Sendable public func isReachable() async -> Bool {
+        (try? await query("SELECT 1")) != nil
     }
 }
