@@ -156,6 +156,42 @@ import Testing
         await redis.close()
     }
 
+    @Test func redisDownStillStoresAndAnswersAndPublishesWhenRedisReturns() async throws {
+        let postgres = PostgresClient(url: try await TestServers.freshDatabase(), maxConnections: 4, threadPool: TestServers.threadPool)
+        var unreachable = try RedisConfiguration(url: "redis://127.0.0.1:1")
+        unreachable.maxConnections = 2
+        let deadRedis = RedisClient(configuration: unreachable, threadPool: TestServers.threadPool)
+        let outbox = OutboxQueue(publisher: OutboxPublisher(redis: deadRedis, postgres: postgres), logger: TestServers.logger)
+        let batcher = IntakeBatcher(postgres: postgres, outbox: outbox, logger: TestServers.logger)
+        let app = buildApplication(RouteSet(intake: IntakeRoutes(batcher: batcher)), host: "127.0.0.1", port: 0,
+                                   services: [outbox, batcher], logger: TestServers.logger)
+        let tickets = try await app.test(.live) { client in
+            var tickets: [String] = []
+            for index in 0..<3 {
+                let body = ByteBuffer(data: AppealSamples.json(AppealSamples.body(channelRef: "redis-down-\(index)", index: index)))
+                tickets.append(try await client.execute(uri: "/v1/appeals", method: .post, body: body) { response in
+                    #expect(response.status == .accepted, "stored, so acknowledged")
+                    return try #require(try Self.object(response.body)["ticket_id"] as? String)
+                })
+            }
+            return tickets
+        }
+        #expect(try await ticketCount(postgres) == 3)
+        #expect(try await postgres.query("SELECT count(*) AS n FROM outbox").first!.decode("n", as: Int.self) == 6, "waiting for Redis")
+
+        // Redis is back: the relay every intake and dispatch process runs publishes what waited.
+        let (_, redis) = try await TestServers.freshRedis()
+        var configuration = OutboxRelay.Configuration()
+        configuration.minimumAge = .zero
+        let relay = OutboxRelay(configuration: configuration, publisher: OutboxPublisher(redis: redis, postgres: postgres), logger: TestServers.logger)
+        #expect(try await relay.runOnce() == 6)
+        #expect(Set(try await redis.entries(StreamNames.newTickets).compactMap { $0.fields["ticket"] }) == Set(tickets))
+        #expect(try await postgres.query("SELECT count(*) AS n FROM outbox").first!.decode("n", as: Int.self) == 0)
+        await deadRedis.close()
+        await redis.close()
+        await postgres.close()
+    }
+
     @Test func unknownRoutesAndCodesAnswerJSON404() async throws {
         try await withFixture { _, client in
             for uri in ["/v1/nothing", "/v1/appeals/short", "/v1/appeals/\(String(repeating: "A", count: 26))"] {
