@@ -18,3 +18,4 @@ export SUBAN_BIN="$(swift build --show-bin-path "$@")/suban"
 swift test --skip-build "$@"
 "$SUBAN_BIN" evaluate classifier   # held-out accuracy; fails below its bars
 "$SUBAN_BIN" evaluate duplicates   # precision and recall on the labelled pairs; fails below its bars
+bash scripts/fuzz.sh 10            # schemathesis against a live intake and api: no 5xx, every answer as documented

@@ -74,8 +74,10 @@ public struct DepartmentRoutes: Sendable {
         }
     }
 
+    /// Clients may percent-encode the colon ("longhua%3Aurban-management"); the code is the decoded text.
     private func departmentCode(_ context: some RequestContext) -> String {
-        context.parameters.get("department") ?? ""
+        let raw = context.parameters.get("department") ?? ""
+        return raw.removingPercentEncoding ?? raw
     }
 
     func list(_ request: Request, _ context: some RequestContext) async throws -> Response {

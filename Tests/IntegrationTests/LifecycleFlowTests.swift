@@ -170,6 +170,10 @@ import Testing
             #expect(contact["phone_masked"] as? String == "138****8001")
             #expect(!"\(next)".contains("13800138001"), "the real number never reaches a unit")
 
+            // The colon of a department code may come percent-encoded.
+            let encoded = lead.department.replacingOccurrences(of: ":", with: "%3A")
+            #expect(try await fleet.call(.get, "/v1/departments/\(encoded)/tickets/\(ticket)", key: key).0 == .ok)
+
             // Access: no key, another unit's key on this unit's path, another unit's own path.
             #expect(try await fleet.call(.get, "/v1/departments/\(lead.department)/tickets/\(ticket)").0 == .unauthorized)
             #expect(try await fleet.call(.get, "/v1/departments/\(lead.department)/tickets/\(ticket)", key: stranger).0 == .forbidden)
