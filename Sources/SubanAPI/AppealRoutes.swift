@@ -12,15 +12,21 @@ public struct IntakeRoutes: Sendable {
     let validator: AppealValidator
     /// Without one, deadlines count with the shipped notices only.
     let calendars: CalendarSource?
+    let limiter: ClientRateLimiter?
 
-    public init(batcher: IntakeBatcher, validator: AppealValidator = AppealValidator(), calendars: CalendarSource? = nil) {
+    public init(batcher: IntakeBatcher, validator: AppealValidator = AppealValidator(), calendars: CalendarSource? = nil,
+                limiter: ClientRateLimiter? = nil) {
         self.batcher = batcher
         self.validator = validator
         self.calendars = calendars
+        self.limiter = limiter
     }
 
-    public func register<Context: RequestContext>(on router: Hummingbird.Router<Context>) {
-        router.post("/v1/appeals") { request, _ in try await submit(request) }
+    public func register<Context: RequestContext & RemoteAddressRequestContext>(on router: Hummingbird.Router<Context>) {
+        router.post("/v1/appeals") { request, context in
+            try limiter?.admit(request, context: context)
+            return try await submit(request)
+        }
     }
 
     func submit(_ request: Request) async throws -> Response {

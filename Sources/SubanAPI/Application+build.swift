@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOCore
 import Postgres
 import Redis
 import SubanStore
@@ -33,8 +34,19 @@ public enum APIRoutes {
     }
 }
 
-public func buildRouter(_ routes: RouteSet) -> Hummingbird.Router<BasicRequestContext> {
-    let router = Hummingbird.Router()
+/// Hummingbird's basic context plus the peer's address, which intake's per-client limit keys on.
+public struct SubanRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+}
+
+public func buildRouter(_ routes: RouteSet) -> Hummingbird.Router<SubanRequestContext> {
+    let router = Hummingbird.Router(context: SubanRequestContext.self)
     router.add(middleware: JSONErrorMiddleware())
     router.get("/health") { _, _ in Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ok\n"))) }
     routes.intake?.register(on: router)

@@ -12,9 +12,22 @@ struct Intake: AsyncParsableCommand {
     @OptionGroup var options: CommonOptions
     @Option(help: "Listen address (env HOST).") var host: String = Environment.string("HOST") ?? "127.0.0.1"
     @Option(help: "Listen port (env PORT).") var port: Int = Environment.int("PORT") ?? 8080
+    @Option(help: "Appeals a second per client; 0 turns the limit off (env INTAKE_RATE_LIMIT).")
+    var rateLimit: Double = Double(Environment.string("INTAKE_RATE_LIMIT") ?? "") ?? ClientRateLimiter.Configuration().rate
+    @Option(help: "Appeals a client may send at once before the rate applies (env INTAKE_RATE_BURST).")
+    var rateBurst: Double = Double(Environment.string("INTAKE_RATE_BURST") ?? "") ?? ClientRateLimiter.Configuration().burst
+    @Option(help: "Comma-separated client addresses never limited (env INTAKE_RATE_EXEMPT).")
+    var rateExempt: String = Environment.string("INTAKE_RATE_EXEMPT") ?? ClientRateLimiter.Configuration().exempt.sorted().joined(separator: ",")
+    @Flag(help: "Behind a gateway: the client is the last X-Forwarded-For address, the one the gateway added (env TRUST_FORWARDED_FOR=1).")
+    var trustForwardedFor = Environment.string("TRUST_FORWARDED_FOR") == "1"
 
     func run() async throws {
         let logger = options.logger(role: "intake")
+        var limits = ClientRateLimiter.Configuration()
+        limits.rate = rateLimit
+        limits.burst = rateBurst
+        limits.exempt = Set(rateExempt.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        limits.trustForwardedFor = trustForwardedFor
         let infrastructure = try options.infrastructure()
         var batcherConfiguration = IntakeBatcher.Configuration()
         batcherConfiguration.flushers = max(1, options.databasePoolSize / 2)
@@ -22,7 +35,8 @@ struct Intake: AsyncParsableCommand {
         let batcher = IntakeBatcher(configuration: batcherConfiguration, postgres: infrastructure.postgres, outbox: outbox, logger: logger)
         let relay = OutboxRelay(publisher: infrastructure.publisher, logger: logger)
         let calendars = try await infrastructure.calendars(logger: logger)
-        let routes = RouteSet(intake: IntakeRoutes(batcher: batcher, calendars: calendars), citizen: CitizenRoutes(postgres: infrastructure.postgres))
+        let routes = RouteSet(intake: IntakeRoutes(batcher: batcher, calendars: calendars, limiter: ClientRateLimiter(configuration: limits)),
+                              citizen: CitizenRoutes(postgres: infrastructure.postgres))
         // Shut down in reverse: HTTP first, then the batcher drains into the queue, then the queue drains to Redis.
         let app = buildApplication(routes, host: host, port: port, services: [calendars, relay, outbox, batcher], logger: logger)
         try await ServiceGroup(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -190,6 +191,41 @@ import Testing
         await deadRedis.close()
         await redis.close()
         await postgres.close()
+    }
+
+    @Test func aClientOverItsRateGets429WithRetryAfterAndOthersAreServed() async throws {
+        let postgres = PostgresClient(url: try await TestServers.freshDatabase(), maxConnections: 4, threadPool: TestServers.threadPool)
+        let (_, redis) = try await TestServers.freshRedis()
+        let outbox = OutboxQueue(publisher: OutboxPublisher(redis: redis, postgres: postgres), logger: TestServers.logger)
+        let batcher = IntakeBatcher(postgres: postgres, outbox: outbox, logger: TestServers.logger)
+        var limits = ClientRateLimiter.Configuration()
+        limits.rate = 0.5
+        limits.burst = 3
+        limits.exempt = ["10.9.9.9"]
+        limits.trustForwardedFor = true
+        let routes = RouteSet(intake: IntakeRoutes(batcher: batcher, limiter: ClientRateLimiter(configuration: limits)))
+        let app = buildApplication(routes, host: "127.0.0.1", port: 0, services: [outbox, batcher], logger: TestServers.logger)
+        try await app.test(.live) { client in
+            func submit(_ index: Int, from address: String?) async throws -> (HTTPResponse.Status, String?, [String: Any]) {
+                let body = ByteBuffer(data: AppealSamples.json(AppealSamples.body(channelRef: "rate-\(index)", index: index)))
+                var headers: HTTPFields = [:]
+                // What a client wrote itself comes first; the gateway appends the address it saw.
+                if let address { headers[HTTPField.Name("X-Forwarded-For")!] = "10.0.0.\(index), \(address)" }
+                return try await client.execute(uri: "/v1/appeals", method: .post, headers: headers, body: body) { response in
+                    (response.status, response.headers[.retryAfter], try Self.object(response.body))
+                }
+            }
+            var statuses: [HTTPResponse.Status] = []
+            for index in 0..<4 { statuses.append(try await submit(index, from: "203.0.113.7").0) }
+            #expect(statuses == [.accepted, .accepted, .accepted, .tooManyRequests])
+            let (limited, retryAfter, error) = try await submit(4, from: "203.0.113.7")
+            #expect(limited == .tooManyRequests && retryAfter == "2" && error["error"] as? String == "rate_limited", "\(error)")
+            #expect(try await submit(5, from: "198.51.100.1").0 == .accepted, "another client has its own bucket")
+            for index in 6..<10 { #expect(try await submit(index, from: "10.9.9.9").0 == .accepted, "an exempt address") }
+        }
+        #expect(try await ticketCount(postgres) == 8, "nothing recorded for a refused request")
+        await postgres.close()
+        await redis.close()
     }
 
     @Test func unknownRoutesAndCodesAnswerJSON404() async throws {
