@@ -45,18 +45,23 @@ struct CommonOptions: ParsableArguments {
 }
 
 extension CommonOptions {
-    /// For one-shot commands (keys, calendar): logging, one database connection for `body`, then a clean shutdown.
-    func withDatabase<T: Sendable>(role: String, _ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
+    /// For one-shot commands (keys, calendar, status, dead-letters): logging, the clients for `body`, then a clean shutdown.
+    func withInfrastructure<T: Sendable>(role: String, _ body: (Infrastructure) async throws -> T) async throws -> T {
         _ = logger(role: role)
         let infrastructure = try infrastructure()
         do {
-            let value = try await infrastructure.postgres.withConnection(body)
+            let value = try await body(infrastructure)
             await infrastructure.shutdown()
             return value
         } catch {
             await infrastructure.shutdown()
             throw error
         }
+    }
+
+    /// One database connection for `body`.
+    func withDatabase<T: Sendable>(role: String, _ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
+        try await withInfrastructure(role: role) { try await $0.postgres.withConnection(body) }
     }
 }
 

@@ -15,16 +15,7 @@ struct DeadLetters: AsyncParsableCommand {
     static let sources = StreamNames.consumed.map { (dead: StreamNames.deadLetters(of: $0.stream, group: $0.group), stream: $0.stream, group: $0.group) }
 
     static func withRedis<T: Sendable>(_ options: CommonOptions, _ body: (RedisClient) async throws -> T) async throws -> T {
-        _ = options.logger(role: "dead-letters")
-        let infrastructure = try options.infrastructure()
-        do {
-            let value = try await body(infrastructure.redis)
-            await infrastructure.shutdown()
-            return value
-        } catch {
-            await infrastructure.shutdown()
-            throw error
-        }
+        try await options.withInfrastructure(role: "dead-letters") { try await body($0.redis) }
     }
 
     /// The entry's own fields, without what burying it added.

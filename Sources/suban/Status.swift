@@ -12,16 +12,7 @@ struct Status: AsyncParsableCommand {
     @Flag(help: "Print JSON instead of tables.") var json = false
 
     func run() async throws {
-        _ = options.logger(role: "status")
-        let infrastructure = try options.infrastructure()
-        let status: FleetStatus
-        do {
-            status = try await FleetStatus.collect(redis: infrastructure.redis, postgres: infrastructure.postgres)
-            await infrastructure.shutdown()
-        } catch {
-            await infrastructure.shutdown()
-            throw error
-        }
+        let status = try await options.withInfrastructure(role: "status") { try await FleetStatus.collect(redis: $0.redis, postgres: $0.postgres) }
         if json {
             let encoder = JSONEncoder()
             encoder.keyEncodingStrategy = .convertToSnakeCase
