@@ -14,8 +14,9 @@ start)
   mkdir -p "$dir/redis" "$dir/pg"
   dir=$(cd "$dir" && pwd)
   if ! redis-cli -p "$redis_port" ping >/dev/null 2>&1; then
+    # 256 databases: each integration test takes one of its own (TestServers.freshRedis).
     redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$dir/redis" --appendonly yes --appendfsync everysec \
-      --save "" --daemonize yes --pidfile "$dir/redis/redis.pid" --logfile "$dir/redis/redis.log" >/dev/null
+      --databases 256 --save "" --daemonize yes --pidfile "$dir/redis/redis.pid" --logfile "$dir/redis/redis.log" >/dev/null
   fi
   if [ "$(id -u)" = 0 ]; then chown -R postgres:postgres "$dir/pg"; fi
   if [ ! -f "$dir/pg/data/PG_VERSION" ]; then

@@ -199,7 +199,8 @@ import Testing
         let outbox = OutboxQueue(publisher: OutboxPublisher(redis: redis, postgres: postgres), logger: TestServers.logger)
         let batcher = IntakeBatcher(postgres: postgres, outbox: outbox, logger: TestServers.logger)
         var limits = ClientRateLimiter.Configuration()
-        limits.rate = 0.5
+        // One token a hundred seconds: however slow the machine, the burst is not refilled during the test.
+        limits.rate = 0.01
         limits.burst = 3
         limits.exempt = ["10.9.9.9"]
         limits.trustForwardedFor = true
@@ -219,7 +220,8 @@ import Testing
             for index in 0..<4 { statuses.append(try await submit(index, from: "203.0.113.7").0) }
             #expect(statuses == [.accepted, .accepted, .accepted, .tooManyRequests])
             let (limited, retryAfter, error) = try await submit(4, from: "203.0.113.7")
-            #expect(limited == .tooManyRequests && retryAfter == "2" && error["error"] as? String == "rate_limited", "\(error)")
+            #expect(limited == .tooManyRequests && error["error"] as? String == "rate_limited", "\(error)")
+            #expect((1...100).contains(Int(retryAfter ?? "") ?? 0), "seconds until the next token: \(retryAfter ?? "none")")
             #expect(try await submit(5, from: "198.51.100.1").0 == .accepted, "another client has its own bucket")
             for index in 6..<10 { #expect(try await submit(index, from: "10.9.9.9").0 == .accepted, "an exempt address") }
         }

@@ -42,9 +42,10 @@ enum TestServers {
 
     private static let nextIndex = Counter()
 
-    /// A Redis database index of its own (1–15), emptied.
+    /// A Redis database index of its own (1–255, scripts/servers.sh starts Redis with 256), emptied.
+    /// Never shared within a run: two tests on one index would empty each other's streams.
     static func freshRedis(maxConnections: Int = 8) async throws -> (url: String, client: RedisClient) {
-        let index = await nextIndex.next() % 15 + 1
+        let index = await nextIndex.next() % 255 + 1
         let url = try environment("REDIS_URL") + "/\(index)"
         var configuration = try RedisConfiguration(url: url)
         configuration.maxConnections = maxConnections
