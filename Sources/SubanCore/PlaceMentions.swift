@@ -131,7 +131,7 @@ public struct PlaceMentions: Sendable, Hashable {
     static let suffixes: [Unicode.Scalar: [Suffix]] = {
         var table: [Suffix] = [
             Suffix(road: "大道"), Suffix(road: "大街"), Suffix(road: "巷"),
-            Suffix(road: "路", notFollowedBy: "灯面段况人线径费过由牌基肩", notPrecededBy: "马公小道水岔铁"),
+            Suffix(road: "路", notFollowedBy: "灯面段况人线径费过由牌基肩", notPrecededBy: "马公小道水岔铁线电思出走让带问拦"),
             Suffix(road: "街", notFollowedBy: "坊头道"),
             Suffix(road: "道", notFollowedBy: "路歉理德具闸", notPrecededBy: "通车水行盲楼过走坡匝管渠频报味知街河赛轨航占"),
             Suffix(text: "社区", kind: .zone),

@@ -30,11 +30,13 @@ struct LoadGenerator {
     /// Every `reportAgainEvery`-th appeal repeats an earlier one's words and block, as a
     /// second citizen reporting the same incident would; the others name a block of their own.
     var reportAgainEvery: Int?
+    /// Blocks of this run, apart from an earlier run's still-open tickets (which its reports would join).
+    let firstBlock = Int.random(in: 1...9_999) * 100_000
 
     /// The block an appeal names: its own, or the earlier appeal's with the same sample it reports again.
     func block(of index: Int) -> Int {
         if let every = reportAgainEvery, index % every == every - 1, index >= SampleAppeals.all.count { return block(of: index - SampleAppeals.all.count) }
-        return index + 1
+        return firstBlock + index + 1
     }
 
     static func body(_ sample: SampleAppeals.Sample, channelRef: String, index: Int, block: Int) -> Data {

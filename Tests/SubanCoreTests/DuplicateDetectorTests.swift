@@ -19,6 +19,8 @@ import Testing
         Case(text: "我们小区楼下的马路上城管不管", names: []),
         Case(text: "从3号开始就停水了", names: []),
         Case(text: "民康路88号门口", names: ["民康路", "88号"]),
+        Case(text: "建议公交线路调整一下，走路太远", names: []),
+        Case(text: "百花二路的小学门口", names: ["百花二路"]),
     ])
     func findsThePlacesAnAppealNames(_ example: Case) {
         #expect(PlaceMentions(example.text).mentions.map(\.name) == example.names)
