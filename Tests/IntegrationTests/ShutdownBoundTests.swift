@@ -1,0 +1,50 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Redis
+import SubanStore
+import Testing
+
+/// SIGTERM stops every role cleanly and within a bound: each stops taking work,
+/// finishes or hands back what it holds, and exits 0.
+@Suite("Shutdown bound") struct ShutdownBoundTests {
+    static let bound: Duration = .seconds(10)
+
+    struct Role: Sendable, CustomTestStringConvertible {
+        var arguments: [String]
+        /// The consumer group the role makes once its loop runs, if any.
+        var group: (stream: String, name: String)?
+        var http: Bool { arguments.contains("--port") }
+        var testDescription: String { arguments[0] }
+    }
+
+    @Test(arguments: [
+        Role(arguments: ["intake", "--port", "\(RoleProcess.freePort())"]),
+        Role(arguments: ["api", "--port", "\(RoleProcess.freePort())"]),
+        Role(arguments: ["dispatch"], group: (StreamNames.newTickets, StreamNames.dispatchGroup)),
+        Role(arguments: ["callback"], group: (StreamNames.events, StreamNames.callbackGroup)),
+        Role(arguments: ["sla-sweeper"]),
+    ])
+    func sigtermStopsTheRoleWithinTheBound(_ role: Role) async throws {
+        let databaseURL = try await TestServers.freshDatabase()
+        let (redisURL, redis) = try await TestServers.freshRedis()
+        let process = try RoleProcess(role.arguments, environment: ["DATABASE_URL": databaseURL, "REDIS_URL": redisURL, "LOG_LEVEL": "info"])
+        if role.http, let port = role.arguments.last {
+            try await eventually(timeout: .seconds(30), "\(role.arguments[0]) serving") {
+                (try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/health")!)) != nil
+            }
+        } else if let group = role.group {
+            try await eventually(timeout: .seconds(30), "\(role.arguments[0]) reading its group") {
+                ((try? await redis.groups(group.stream)) ?? []).contains { $0.name == group.name }
+            }
+        } else {
+            try await Task.sleep(for: .seconds(2))  // the sweeper shows nothing outside; give its loop time to start
+        }
+        #expect(process.process.isRunning, "\(process.output)")
+        let took = await process.terminate(bound: .seconds(30))
+        #expect(took < Self.bound, "\(role.arguments[0]) took \(took) to stop")
+        #expect(process.process.terminationReason == .exit && process.process.terminationStatus == 0, "\(process.output)")
+        await redis.close()
+    }
+}
