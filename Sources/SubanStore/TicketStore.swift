@@ -314,31 +314,43 @@ public enum TicketStore {
 
 extension TicketStore {
     /// A duplicate scope: reports can only join within one category on one street office.
-    public static func duplicateScope(category: String, street: String) -> String { "\(category)|\(street)" }
+    public struct DuplicateScope: Sendable, Hashable {
+        public var category: String
+        public var street: String
+
+        public init(category: String, street: String) {
+            self.category = category
+            self.street = street
+        }
+
+        var row: [String: JSONValue] { ["category": .string(category), "street": .string(street)] }
+    }
 
     /// Serialises duplicate decisions per scope until the caller's transaction ends,
     /// so two dispatchers deciding two reports of one incident at once do not both
     /// make a parent: the second waits, then finds the first's. Sorted, so two
     /// batches wanting overlapping scopes cannot deadlock.
-    public static func lockDuplicateScopes(_ scopes: Set<String>, on connection: PostgresConnection) throws {
+    public static func lockDuplicateScopes(_ scopes: Set<DuplicateScope>, on connection: PostgresConnection) throws {
         guard !scopes.isEmpty else { return }
         try connection.query("""
             SELECT count(pg_advisory_xact_lock(h))
-            FROM (SELECT DISTINCT hashtextextended(s, 0) AS h FROM jsonb_array_elements_text($1::jsonb) s ORDER BY 1) x
-            """, [JSONValue.array(scopes.map(JSONValue.string)).serialized])
+            FROM (SELECT DISTINCT hashtextextended(category || '|' || street, 0) AS h
+                  FROM jsonb_to_recordset($1::jsonb) AS s(category text, street text) ORDER BY 1) x
+            """, [RecordSet.encode(scopes.map(\.row))])
     }
 
     /// The open tickets a new report in one of `scopes` may join: not linked
     /// themselves, still being handled, received within `window`.
-    public static func openParents(in scopes: Set<String>, within window: Duration, on connection: PostgresConnection) throws -> [DuplicateDetector.Report] {
+    public static func openParents(in scopes: Set<DuplicateScope>, within window: Duration, on connection: PostgresConnection) throws -> [DuplicateDetector.Report] {
         guard !scopes.isEmpty else { return [] }
+        // Joined on the columns themselves, so the tickets_open_parents index serves each scope.
         return try connection.query("""
-            SELECT id, category_code, item_code, item_candidates::text AS candidates, street_code, urgent, received_at, address, text
-            FROM tickets
-            WHERE parent_id IS NULL AND status IN ('dispatched', 'accepted', 'staged', 'reopened')
-              AND category_code || '|' || street_code IN (SELECT jsonb_array_elements_text($1::jsonb))
-              AND received_at > now() - make_interval(secs => $2)
-            """, [JSONValue.array(scopes.map(JSONValue.string)).serialized, window.seconds]).map { row in
+            SELECT t.id, t.category_code, t.item_code, t.item_candidates::text AS candidates, t.street_code, t.urgent, t.received_at, t.address, t.text
+            FROM jsonb_to_recordset($1::jsonb) AS s(category text, street text)
+            JOIN tickets t ON t.category_code = s.category AND t.street_code = s.street
+            WHERE t.parent_id IS NULL AND t.status IN ('dispatched', 'accepted', 'staged', 'reopened')
+              AND t.received_at > now() - make_interval(secs => $2)
+            """, [RecordSet.encode(scopes.map(\.row)), window.seconds]).map { row in
             var candidates: [Classification.Candidate] = []
             if let text: String = try row.decodeIfPresent("candidates"), case .array(let entries) = try JSONValue.parse(Array(text.utf8)) {
                 for case .object(let entry) in entries {

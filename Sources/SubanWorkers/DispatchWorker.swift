@@ -85,7 +85,7 @@ public struct DispatchWorker: Service {
                     reports.append(report)
                 }
             }
-            let scopes = Set(reports.compactMap { report in report.streetCode.map { TicketStore.duplicateScope(category: report.categoryCode, street: $0) } })
+            let scopes = Set(reports.compactMap { report in report.streetCode.map { TicketStore.DuplicateScope(category: report.categoryCode, street: $0) } })
             try TicketStore.lockDuplicateScopes(scopes, on: connection)
             let links = detector.link(reports, recent: try TicketStore.openParents(in: scopes, within: detector.parameters.window, on: connection))
             for index in outcomes.indices {

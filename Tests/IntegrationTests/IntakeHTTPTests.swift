@@ -17,12 +17,12 @@ import Testing
         let redis: RedisClient
     }
 
-    func withFixture(_ body: @escaping @Sendable (Fixture, any TestClientProtocol) async throws -> Void) async throws {
+    func withFixture(limiter: ClientRateLimiter? = nil, _ body: @escaping @Sendable (Fixture, any TestClientProtocol) async throws -> Void) async throws {
         let postgres = PostgresClient(url: try await TestServers.freshDatabase(), maxConnections: 4, threadPool: TestServers.threadPool)
         let (_, redis) = try await TestServers.freshRedis()
         let outbox = OutboxQueue(publisher: OutboxPublisher(redis: redis, postgres: postgres), logger: TestServers.logger)
         let batcher = IntakeBatcher(postgres: postgres, outbox: outbox, logger: TestServers.logger)
-        let routes = RouteSet(intake: IntakeRoutes(batcher: batcher), citizen: CitizenRoutes(postgres: postgres))
+        let routes = RouteSet(intake: IntakeRoutes(batcher: batcher, limiter: limiter), citizen: CitizenRoutes(postgres: postgres))
         let app = buildApplication(routes, host: "127.0.0.1", port: 0, services: [outbox, batcher], logger: TestServers.logger)
         try await app.test(.live) { client in
             try await body(Fixture(postgres: postgres, redis: redis), client)
@@ -194,19 +194,13 @@ import Testing
     }
 
     @Test func aClientOverItsRateGets429WithRetryAfterAndOthersAreServed() async throws {
-        let postgres = PostgresClient(url: try await TestServers.freshDatabase(), maxConnections: 4, threadPool: TestServers.threadPool)
-        let (_, redis) = try await TestServers.freshRedis()
-        let outbox = OutboxQueue(publisher: OutboxPublisher(redis: redis, postgres: postgres), logger: TestServers.logger)
-        let batcher = IntakeBatcher(postgres: postgres, outbox: outbox, logger: TestServers.logger)
         var limits = ClientRateLimiter.Configuration()
         // One token a hundred seconds: however slow the machine, the burst is not refilled during the test.
         limits.rate = 0.01
         limits.burst = 3
         limits.exempt = ["10.9.9.9"]
         limits.trustForwardedFor = true
-        let routes = RouteSet(intake: IntakeRoutes(batcher: batcher, limiter: ClientRateLimiter(configuration: limits)))
-        let app = buildApplication(routes, host: "127.0.0.1", port: 0, services: [outbox, batcher], logger: TestServers.logger)
-        try await app.test(.live) { client in
+        try await withFixture(limiter: ClientRateLimiter(configuration: limits)) { fixture, client in
             func submit(_ index: Int, from address: String?) async throws -> (HTTPResponse.Status, String?, [String: Any]) {
                 let body = ByteBuffer(data: AppealSamples.json(AppealSamples.body(channelRef: "rate-\(index)", index: index)))
                 var headers: HTTPFields = [:]
@@ -224,10 +218,8 @@ import Testing
             #expect((1...100).contains(Int(retryAfter ?? "") ?? 0), "seconds until the next token: \(retryAfter ?? "none")")
             #expect(try await submit(5, from: "198.51.100.1").0 == .accepted, "another client has its own bucket")
             for index in 6..<10 { #expect(try await submit(index, from: "10.9.9.9").0 == .accepted, "an exempt address") }
+            #expect(try await ticketCount(fixture.postgres) == 8, "nothing recorded for a refused request")
         }
-        #expect(try await ticketCount(postgres) == 8, "nothing recorded for a refused request")
-        await postgres.close()
-        await redis.close()
     }
 
     @Test func unknownRoutesAndCodesAnswerJSON404() async throws {
