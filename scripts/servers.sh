@@ -2,6 +2,8 @@
 # Starts or stops a Redis and a PostgreSQL that belong to one folder, on loopback.
 #   scripts/servers.sh start DIR REDIS_PORT PG_PORT   prints REDIS_URL=... and DATABASE_URL=...
 #   scripts/servers.sh stop DIR
+#   scripts/servers.sh stop-redis DIR       SIGTERM: Redis fsyncs its AOF and exits (start brings it back)
+#   scripts/servers.sh crash-postgres DIR   immediate stop, as a crash: recovery replays the WAL on start
 # PostgreSQL refuses to run as root, so as root its binaries run as the postgres user.
 set -euo pipefail
 cmd=${1:?start|stop}; dir=${2:?folder}
@@ -41,5 +43,15 @@ stop)
   if [ -f "$dir/redis/redis.pid" ]; then kill "$(cat "$dir/redis/redis.pid")" 2>/dev/null || true; fi
   if [ -f "$dir/pg/data/PG_VERSION" ]; then as_pg "$bindir/pg_ctl" -D "$dir/pg/data" -m fast -w stop >/dev/null 2>&1 || true; fi
   ;;
-*) echo "usage: $0 start DIR REDIS_PORT PG_PORT | stop DIR" >&2; exit 2 ;;
+stop-redis)
+  dir=$(cd "$dir" && pwd)
+  pid=$(cat "$dir/redis/redis.pid")
+  kill "$pid"
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  ;;
+crash-postgres)
+  dir=$(cd "$dir" && pwd)
+  as_pg "$bindir/pg_ctl" -D "$dir/pg/data" -m immediate -w stop >/dev/null
+  ;;
+*) echo "usage: $0 start DIR REDIS_PORT PG_PORT | stop DIR | stop-redis DIR | crash-postgres DIR" >&2; exit 2 ;;
 esac

@@ -15,7 +15,7 @@ import SubanStore
 ///    that throws stays pending and is retried after back-off or reclaimed.
 /// 4. Poison: when a batch fails, its entries are tried one by one, so one bad
 ///    entry does not hold back the rest; each failure's error is kept in Redis.
-///    An entry delivered `maxDeliveries` times goes to the dead-letter stream with
+///    An entry that failed and was delivered `maxDeliveries` times goes to the dead-letter stream with
 ///    its last error — but only while other entries succeed or the role's `probe`
 ///    finds its dependencies up, so an outage never empties the stream into dead letters.
 public struct StreamConsumer: Sendable {
@@ -146,8 +146,13 @@ public struct StreamConsumer: Sendable {
             return
         }
         for pending in poison {
+            // An entry whose consumers were killed holding it was delivered often but never
+            // failed: it is not poison. Only one that took down every consumer it reached
+            // (twice the deliveries, no error recorded) is buried without one.
+            let recorded = try await redis.send("HGET", c.failures, pending.id).string
+            guard recorded != nil || pending.deliveries >= Int64(2 * c.maxDeliveries) else { continue }
+            let error = recorded ?? "no error recorded: every consumer that took it died"
             let entry = try await redis.entries(c.stream, from: pending.id, to: pending.id, count: 1).first
-            let error = try await redis.send("HGET", c.failures, pending.id).string ?? "failed on every delivery"
             var fields: [(key: String, value: String)] = (entry?.fields ?? [:]).sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) }
             fields += [("dead.source_id", pending.id), ("dead.deliveries", "\(pending.deliveries)"), ("dead.error", error),
                        ("dead.at", Date().formatted(.iso8601))]

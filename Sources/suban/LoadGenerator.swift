@@ -27,17 +27,7 @@ struct LoadGenerator {
         session = URLSession(configuration: configuration)
     }
 
-    /// Every `reportAgainEvery`-th appeal repeats an earlier one's words and block, as a
-    /// second citizen reporting the same incident would; the others name a block of their own.
-    var reportAgainEvery: Int?
-    /// Blocks of this run, apart from an earlier run's still-open tickets (which its reports would join).
-    let firstBlock = Int.random(in: 1...9_999) * 100_000
-
-    /// The block an appeal names: its own, or the earlier appeal's with the same sample it reports again.
-    func block(of index: Int) -> Int {
-        if let every = reportAgainEvery, index % every == every - 1, index >= SampleAppeals.all.count { return block(of: index - SampleAppeals.all.count) }
-        return firstBlock + index + 1
-    }
+    var blocks = AppealBlocks()
 
     static func body(_ sample: SampleAppeals.Sample, channelRef: String, index: Int, block: Int) -> Data {
         var location: [String: Any] = [:]
@@ -66,7 +56,7 @@ struct LoadGenerator {
                 var request = URLRequest(url: intakeURL)
                 request.httpMethod = "POST"
                 request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-                request.httpBody = Self.body(sample, channelRef: channelRef, index: index, block: block(of: index))
+                request.httpBody = Self.body(sample, channelRef: channelRef, index: index, block: blocks.block(of: index))
                 group.addTask { [session] in
                     let start = ContinuousClock.now
                     var submission = Submission(channelRef: channelRef, status: 0, submittedAt: start, answeredAt: start)
@@ -89,6 +79,21 @@ struct LoadGenerator {
             }
             return results
         }
+    }
+}
+
+/// Which block ("N号楼") each appeal of a run names.
+struct AppealBlocks {
+    /// Every `reportAgainEvery`-th appeal repeats an earlier one's words and block, as a
+    /// second citizen reporting the same incident would; the others name a block of their own.
+    var reportAgainEvery: Int?
+    /// Blocks of this run, apart from an earlier run's still-open tickets (which its reports would join).
+    let firstBlock = Int.random(in: 1...9_999) * 100_000
+
+    /// The block an appeal names: its own, or the earlier appeal's with the same sample it reports again.
+    func block(of index: Int) -> Int {
+        if let every = reportAgainEvery, index % every == every - 1, index >= SampleAppeals.all.count { return block(of: index - SampleAppeals.all.count) }
+        return firstBlock + index + 1
     }
 }
 

@@ -24,7 +24,7 @@ struct LoadRun {
         let bar = ProgressBar(total: count, label: "submitting ")
         let started = ContinuousClock.now
         var generator = LoadGenerator(intakeURL: url, concurrency: concurrency)
-        generator.reportAgainEvery = reportAgainEvery
+        generator.blocks.reportAgainEvery = reportAgainEvery
         let submissions = await generator.run(count: count, runID: runID) { bar.draw($0) }
         let submitted = ContinuousClock.now
         let tickets = Set(submissions.compactMap { $0.status == 202 ? $0.ticketID : nil })

@@ -56,6 +56,39 @@ import Testing
         #expect(try await redis.send("HLEN", StreamNames.failures(of: stream, group: "workers")).int == 0)
     }
 
+    /// Consumers killed while holding an entry make it look delivered often, but it never
+    /// failed: it is handled, not buried. One that took down twice as many is buried.
+    @Test func anEntryWhoseConsumersDiedIsNotPoisonUnlessItKilledEveryOne() async throws {
+        let (_, redis) = try await TestServers.freshRedis()
+        let stream = "suban:{test}:killed"
+        try await redis.createGroup(stream, group: "workers")
+        let survivor = try await redis.xadd(stream, fields: ["n": "survivor"])
+        _ = try await redis.readGroup(stream, group: "workers", consumer: "killed-0", count: 1, block: nil)
+        for n in 1...3 { _ = try await redis.autoClaim(stream, group: "workers", consumer: "killed-\(n)", minIdle: .zero, count: 10) }
+        let crasher = try await redis.xadd(stream, fields: ["n": "crasher"])
+        _ = try await redis.readGroup(stream, group: "workers", consumer: "killed-0", count: 1, block: nil)
+        for n in 1...5 { _ = try await redis.send("XCLAIM", stream, "workers", "killed-\(n)", 0, crasher) }
+        let deliveries = Dictionary(uniqueKeysWithValues: try await redis.pending(stream, group: "workers", count: 10).map { ($0.id, $0.deliveries) })
+        #expect(deliveries == [survivor: 4, crasher: 6])
+        try await Task.sleep(for: .milliseconds(200))
+
+        let consumer = Self.consumer(redis, stream: stream) { true }
+        let handled = Handled()
+        let running = Task {
+            await consumer.run { entries in
+                handled.add(entries)
+                try await consumer.ack(entries)
+            }
+        }
+        try await eventually(timeout: .seconds(20), "the survivor handled") { handled.all.contains(survivor) }
+        running.cancel()
+        await running.value
+        #expect(handled.all == [survivor])
+        let letters = try await redis.entries(consumer.configuration.deadLetters)
+        #expect(letters.map { $0.fields["dead.source_id"] } == [crasher])
+        #expect(letters.first?.fields["dead.error"]?.contains("no error recorded") == true)
+    }
+
     @Test func anOutageBuriesNothing() async throws {
         let (_, redis) = try await TestServers.freshRedis()
         let stream = "suban:{test}:outage"

@@ -1,0 +1,54 @@
+# Sourced by run.sh and chaos.sh: runs roles as supervised processes.
+#   fleet_init BIN DIR     logs go to DIR/log/, each role's current pid to DIR/pids/<name>
+#   supervise NAME ARGS…   runs `BIN ARGS…`, restarting it whenever it exits
+#   fleet_roles …          every role with its replica count (below)
+#   fleet_stop             stops every supervised role (SIGTERM, then waits)
+
+fleet_pids=()
+
+fleet_init() {
+  fleet_bin=$1; fleet_dir=$2
+  mkdir -p "$fleet_dir/log" "$fleet_dir/pids"
+  rm -f "$fleet_dir/stopping"
+}
+
+# Restarts a role whenever it exits (a crash, kill -9), until fleet_stop.
+supervise() {
+  local name=$1; shift
+  ( trap 'kill $child 2>/dev/null; wait $child 2>/dev/null; exit 0' TERM INT
+    while true; do
+      "$fleet_bin" "$@" >>"$fleet_dir/log/$name.log" 2>&1 & child=$!
+      echo "$child" >"$fleet_dir/pids/$name"
+      wait $child || true
+      [ -f "$fleet_dir/stopping" ] && exit 0
+      echo "$(date -u +%FT%TZ) $name exited, restarting" >>"$fleet_dir/log/supervisor.log"
+      sleep 1
+    done ) 2>>"$fleet_dir/log/supervisor.log" &
+  fleet_pids+=($!)
+}
+
+# The whole topology: replica counts per role, then the first intake, api and sink
+# ports (replicas step by 100). SMS and webhooks go to the local sink, whose log
+# (log/dev-sink.log) shows every message.
+fleet_roles() {
+  local intake=$1 dispatch=$2 sweeper=$3 callback=$4 api=$5 intake_port=$6 api_port=$7 sink_port=$8 i
+  for i in $(seq 0 $((intake - 1))); do supervise "intake-$i" intake --port $((intake_port + 100 * i)); done
+  for i in $(seq 0 $((dispatch - 1))); do supervise "dispatch-$i" dispatch; done
+  for i in $(seq 0 $((sweeper - 1))); do supervise "sla-sweeper-$i" sla-sweeper; done
+  supervise dev-sink dev-sink --port "$sink_port"
+  export SMS_GATEWAY_URL=http://127.0.0.1:$sink_port/sms CALLBACK_WEBHOOKS="app=http://127.0.0.1:$sink_port/webhook/app|dev-secret"
+  for i in $(seq 0 $((callback - 1))); do supervise "callback-$i" callback; done
+  for i in $(seq 0 $((api - 1))); do supervise "api-$i" api --port $((api_port + 100 * i)); done
+}
+
+fleet_stop() {
+  touch "$fleet_dir/stopping"
+  for pid in "${fleet_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${fleet_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+
+# Waits until an HTTP role answers /health.
+await_health() {
+  for _ in $(seq 1 150); do curl -sf "$1/health" >/dev/null && return 0; sleep 0.2; done
+  echo "no answer from $1/health" >&2; return 1
+}
