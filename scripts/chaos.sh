@@ -32,7 +32,7 @@ trap finish EXIT
 LOG_LEVEL=warning "$bin" migrate >/dev/null
 
 # Dead dispatchers' entries are taken over after 5 s, so the run settles soon after.
-export DISPATCH_CLAIM_IDLE=5 LOG_LEVEL=${LOG_LEVEL:-notice}
+export DISPATCH_CLAIM_IDLE=5 LOG_LEVEL=${LOG_LEVEL:-info}
 fleet_roles 2 2 1 1 1 "$http_port" $((http_port + 1)) $((http_port + 2))
 await_health "http://127.0.0.1:$http_port"; await_health "http://127.0.0.1:$((http_port + 100))"
 await_health "http://127.0.0.1:$((http_port + 1))"
@@ -65,7 +65,7 @@ done
 wait "$load"
 
 echo "chaos: load over; checking (kills $kills, server restarts $restarts)"
-if "$bin" chaos check --record "$work/outcomes.tsv" --sink-log "$work/log/dev-sink.log" --timeout 180; then status=0; fi
+if "$bin" chaos check --record "$work/outcomes.tsv" --sink-log "$work/log/dev-sink.log" --log-dir "$work/log" --timeout 180; then status=0; fi
 echo "kills         $kills (kill -9), role restarts by the supervisor $(grep -c restarting "$work/log/supervisor.log" 2>/dev/null || echo 0)"
 echo "restarts      $restarts (Redis once, PostgreSQL once)"
 exit $status

@@ -13,16 +13,23 @@ struct ChaosCheck: AsyncParsableCommand {
     @OptionGroup var options: CommonOptions
     @Option(help: "The outcomes `chaos load` wrote.") var record: String
     @Option(help: "The dev sink's log: every SMS and webhook delivered.") var sinkLog: String
+    @Option(help: "The roles' logs, searched for citizens' phone numbers (the sink's own log is skipped).") var logDir: String?
     @Option(help: "Seconds to wait for the fleet to finish the backlog.") var timeout: Int = 180
 
-    struct Problem { var what: String; var count: Int; var sample: [String] }
+    struct Problem {
+        enum Kind: String, CaseIterable { case lost, doubled, exposed }
+        var kind: Kind
+        var what: String
+        var count: Int
+        var sample: [String] = []
+    }
 
     func run() async throws {
         let outcomes = try String(contentsOfFile: record, encoding: .utf8).split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
         let acknowledged = outcomes.filter { $0[1] == ChaosLoad.Outcome.acknowledged.rawValue }.map { $0[2] }
         let idList = "{" + acknowledged.joined(separator: ",") + "}"
         let timeout = Duration.seconds(timeout)
-        let sinkLog = sinkLog
+        let sinkLog = sinkLog, logDir = logDir
         let problems = try await options.withInfrastructure(role: "chaos-check") { infrastructure -> [Problem] in
             let postgres = infrastructure.postgres, redis = infrastructure.redis
             try await Self.settle(postgres: postgres, redis: redis, ids: idList, timeout: timeout)
@@ -32,17 +39,17 @@ struct ChaosCheck: AsyncParsableCommand {
             let status = Dictionary(uniqueKeysWithValues: try tickets.map { (try $0.decode("id", as: String.self), try $0.decode("status", as: String.self)) })
             let missing = acknowledged.filter { status[$0] == nil }
             let waiting = acknowledged.filter { status[$0] == "received" }
-            problems.append(Problem(what: "acknowledged but not in PostgreSQL", count: missing.count, sample: missing))
-            problems.append(Problem(what: "stored but never dispatched", count: waiting.count, sample: waiting))
+            problems.append(Problem(kind: .lost, what: "acknowledged but not in PostgreSQL", count: missing.count, sample: missing))
+            problems.append(Problem(kind: .lost, what: "stored but never dispatched", count: waiting.count, sample: waiting))
 
             let parts = try await postgres.query("""
                 SELECT a.id::text AS id, a.ticket_id::text AS ticket, a.department_code AS department FROM assignments a WHERE a.ticket_id = ANY($1::uuid[])
                 """, [idList]).map { (id: try $0.decode("id", as: String.self), ticket: try $0.decode("ticket", as: String.self), department: try $0.decode("department", as: String.self)) }
             let perUnit = Dictionary(grouping: parts) { "\($0.ticket) → \($0.department)" }.filter { $0.value.count > 1 }
-            problems.append(Problem(what: "two assignments of one ticket to one unit", count: perUnit.count, sample: Array(perUnit.keys)))
+            problems.append(Problem(kind: .doubled, what: "two assignments of one ticket to one unit", count: perUnit.count, sample: Array(perUnit.keys)))
             let assigned = Set(parts.map(\.ticket))
             let unplaced = acknowledged.filter { status[$0] == "dispatched" && !assigned.contains($0) }
-            problems.append(Problem(what: "dispatched to no unit", count: unplaced.count, sample: unplaced))
+            problems.append(Problem(kind: .lost, what: "dispatched to no unit", count: unplaced.count, sample: unplaced))
 
             var queued: [String: Int] = [:]
             for department in Set(parts.map(\.department)) {
@@ -52,8 +59,8 @@ struct ChaosCheck: AsyncParsableCommand {
             }
             let unqueued = parts.filter { queued[$0.id] == nil }.map(\.id)
             let doubled = parts.filter { (queued[$0.id] ?? 0) > 1 }.map(\.id)
-            problems.append(Problem(what: "assignments with no entry on the unit's queue", count: unqueued.count, sample: unqueued))
-            problems.append(Problem(what: "assignments queued more than once", count: doubled.count, sample: doubled))
+            problems.append(Problem(kind: .lost, what: "assignments with no entry on the unit's queue", count: unqueued.count, sample: unqueued))
+            problems.append(Problem(kind: .doubled, what: "assignments queued more than once", count: doubled.count, sample: doubled))
 
             let sent = try await postgres.query("""
                 SELECT n.id, n.status FROM notifications n WHERE n.ticket_id = ANY($1::uuid[])
@@ -61,13 +68,16 @@ struct ChaosCheck: AsyncParsableCommand {
             let sink = try SinkLog(path: sinkLog)
             let undelivered = sent.filter { $0.status == "sent" && sink.deliveries["suban-\($0.id)"] == nil }.map { "notification \($0.id)" }
             let dead = sent.filter { $0.status != "sent" }.map { "notification \($0.id) \($0.status)" }
-            problems.append(Problem(what: "notifications marked sent that never reached the gateway", count: undelivered.count, sample: undelivered))
-            problems.append(Problem(what: "notifications not sent", count: dead.count, sample: dead))
-            problems.append(Problem(what: "citizens who got one message twice (under two keys)", count: sink.doubled.count, sample: sink.doubled))
+            problems.append(Problem(kind: .lost, what: "notifications marked sent that never reached the gateway", count: undelivered.count, sample: undelivered))
+            problems.append(Problem(kind: .lost, what: "notifications not sent", count: dead.count, sample: dead))
+            problems.append(Problem(kind: .doubled, what: "citizens who got one message twice (under two keys)", count: sink.doubled.count, sample: sink.doubled))
+
+            let exposed = try await Self.phoneNumbersExposed(redis: redis, logDir: logDir, sinkLog: sinkLog)
+            problems.append(Problem(kind: .exposed, what: "citizens' phone numbers in role logs or stream entries", count: exposed.count, sample: exposed))
 
             var deadLetters = 0
             for source in StreamNames.consumed { deadLetters += Int(try await redis.streamLength(StreamNames.deadLetters(of: source.stream, group: source.group))) }
-            problems.append(Problem(what: "dead letters", count: deadLetters, sample: []))
+            problems.append(Problem(kind: .lost, what: "dead letters (entries given up on)", count: deadLetters))
 
             let statuses = Dictionary(grouping: status.values) { $0 }.mapValues(\.count).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
             let gaveUp = outcomes.filter { $0[1] == ChaosLoad.Outcome.gaveUp.rawValue }.count
@@ -83,13 +93,12 @@ struct ChaosCheck: AsyncParsableCommand {
                 """)
             return problems
         }
-        var lost = 0
         for problem in problems where problem.count > 0 {
-            lost += problem.count
             print("FAIL  \(problem.what): \(problem.count)" + (problem.sample.isEmpty ? "" : "  e.g. " + problem.sample.prefix(5).joined(separator: ", ")))
         }
-        print("lost \(lost)")
-        if lost > 0 { throw ExitCode(1) }
+        let totals = Problem.Kind.allCases.map { kind in (kind, problems.filter { $0.kind == kind }.reduce(0) { $0 + $1.count }) }
+        print(totals.map { "\($0.0.rawValue) \($0.1)" }.joined(separator: ", "))
+        if totals.contains(where: { $0.1 > 0 }) { throw ExitCode(1) }
     }
 
     /// Waits until nothing is in flight for these tickets: none still `received`, no outbox
@@ -113,6 +122,31 @@ struct ChaosCheck: AsyncParsableCommand {
             if waiting + outbox + behind + unsent == 0 || ContinuousClock.now > deadline { return }
             try await Task.sleep(for: .seconds(1))
         }
+    }
+
+    /// Where a generated citizen's number shows up although it never may: any stream
+    /// entry, any role's log. Only the SMS gateway (the sink) gets numbers.
+    static func phoneNumbersExposed(redis: RedisClient, logDir: String?, sinkLog: String) async throws -> [String] {
+        var exposed: [String] = []
+        var cursor = "0"
+        repeat {
+            let reply = try await redis.send("SCAN", cursor, "TYPE", "stream", "COUNT", 1000)
+            cursor = reply.array?.first?.string ?? "0"
+            for key in reply.array?.last?.array?.compactMap(\.string) ?? [] {
+                try await eachEntry(of: key, redis: redis) { entry in
+                    if entry.fields.values.contains(where: { $0.contains(LoadGenerator.phonePrefix) }) { exposed.append("\(key) \(entry.id)") }
+                }
+            }
+        } while cursor != "0"
+        guard let logDir else { return exposed }
+        let sink = URL(fileURLWithPath: sinkLog).standardizedFileURL.path
+        for name in try FileManager.default.contentsOfDirectory(atPath: logDir).sorted() {
+            let path = URL(fileURLWithPath: logDir).appendingPathComponent(name).standardizedFileURL.path
+            guard path != sink, let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
+            let lines = text.split(separator: "\n").filter { $0.contains(LoadGenerator.phonePrefix) }
+            exposed += lines.prefix(3).map { "\(name): \($0.prefix(120))" }
+        }
+        return exposed
     }
 
     /// Every entry of `stream`, a page at a time.

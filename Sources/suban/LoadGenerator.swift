@@ -29,12 +29,15 @@ struct LoadGenerator {
 
     var blocks = AppealBlocks()
 
+    /// Every generated citizen's number starts so: what the chaos check looks for where no number may be.
+    static let phonePrefix = "1380013"
+
     static func body(_ sample: SampleAppeals.Sample, channelRef: String, index: Int, block: Int) -> Data {
         var location: [String: Any] = [:]
         if let district = sample.district { location["district"] = district }
         location["address"] = (sample.address ?? "深圳市") + "\(block)号楼"
         let channels = ["hotline", "mini-program", "app", "web"]
-        let phone = "1380013" + String(format: "%04d", index % 10_000)
+        let phone = phonePrefix + String(format: "%04d", index % 10_000)
         let contact: [String: Any] = index % 5 == 0 ? ["anonymous": true] : ["phone": phone, "anonymous": false]
         var object: [String: Any] = ["channel": channels[index % channels.count], "channel_ref": channelRef, "type": sample.type]
         object["urgent"] = sample.urgent
