@@ -9,7 +9,7 @@ if ! command -v docker-compose >/dev/null 2>&1; then
 fi
 docker-compose -f docker-compose.yml config --quiet
 services=$(docker-compose -f docker-compose.yml config --services | sort | tr '\n' ' ')
-for role in migrate intake dispatch api; do
+for role in migrate intake dispatch sla-sweeper callback analytics api; do
   case " $services " in *" $role "*) ;; *) echo "compose is missing the $role service" >&2; exit 1 ;; esac
 done
 echo "docker-compose.yml: valid; services: $services"

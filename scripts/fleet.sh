@@ -31,13 +31,14 @@ supervise() {
 # ports (replicas step by 100). SMS and webhooks go to the local sink, whose log
 # (log/dev-sink.log) shows every message.
 fleet_roles() {
-  local intake=$1 dispatch=$2 sweeper=$3 callback=$4 api=$5 intake_port=$6 api_port=$7 sink_port=$8 i
+  local intake=$1 dispatch=$2 sweeper=$3 callback=$4 analytics=$5 api=$6 intake_port=$7 api_port=$8 sink_port=$9 i
   for i in $(seq 0 $((intake - 1))); do supervise "intake-$i" intake --port $((intake_port + 100 * i)); done
   for i in $(seq 0 $((dispatch - 1))); do supervise "dispatch-$i" dispatch; done
   for i in $(seq 0 $((sweeper - 1))); do supervise "sla-sweeper-$i" sla-sweeper; done
   supervise dev-sink dev-sink --port "$sink_port"
   export SMS_GATEWAY_URL=http://127.0.0.1:$sink_port/sms CALLBACK_WEBHOOKS="app=http://127.0.0.1:$sink_port/webhook/app|dev-secret"
   for i in $(seq 0 $((callback - 1))); do supervise "callback-$i" callback; done
+  for i in $(seq 0 $((analytics - 1))); do supervise "analytics-$i" analytics; done
   for i in $(seq 0 $((api - 1))); do supervise "api-$i" api --port $((api_port + 100 * i)); done
 }
 

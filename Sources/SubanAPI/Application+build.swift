@@ -14,12 +14,15 @@ public struct RouteSet: Sendable {
     public var citizen: CitizenRoutes?
     public var departments: DepartmentRoutes?
     public var operators: OperatorRoutes?
+    public var analytics: AnalyticsRoutes?
 
-    public init(intake: IntakeRoutes? = nil, citizen: CitizenRoutes? = nil, departments: DepartmentRoutes? = nil, operators: OperatorRoutes? = nil) {
+    public init(intake: IntakeRoutes? = nil, citizen: CitizenRoutes? = nil, departments: DepartmentRoutes? = nil, operators: OperatorRoutes? = nil,
+                analytics: AnalyticsRoutes? = nil) {
         self.intake = intake
         self.citizen = citizen
         self.departments = departments
         self.operators = operators
+        self.analytics = analytics
     }
 }
 
@@ -30,7 +33,7 @@ public enum APIRoutes {
         let actions = TicketActions(postgres: postgres, publisher: publisher, calendars: calendars, logger: logger)
         return RouteSet(citizen: CitizenRoutes(postgres: postgres, actions: actions),
                         departments: DepartmentRoutes(actions: actions, queue: DepartmentQueue(redis: redis, postgres: postgres, lease: lease)),
-                        operators: OperatorRoutes(actions: actions))
+                        operators: OperatorRoutes(actions: actions), analytics: AnalyticsRoutes(postgres: postgres))
     }
 }
 
@@ -53,6 +56,7 @@ public func buildRouter(_ routes: RouteSet) -> Hummingbird.Router<SubanRequestCo
     routes.citizen?.register(on: router)
     routes.departments?.register(on: router)
     routes.operators?.register(on: router)
+    routes.analytics?.register(on: router)
     return router
 }
 

@@ -2,7 +2,7 @@ import Postgres
 
 /// Suban's schema, one migration per change, never edited once shipped.
 public enum Schema {
-    public static let migrator = Migrator(migrations: [initial, statutoryDeadlines, lifecycle, holidayNotices, duplicateLinks])
+    public static let migrator = Migrator(migrations: [initial, statutoryDeadlines, lifecycle, holidayNotices, duplicateLinks, analytics])
 
     static let initial = Migration(version: 1, name: "tickets, timeline, assignments, catalog, outbox", sql: """
         CREATE TABLE departments (
@@ -248,5 +248,60 @@ public enum Schema {
         -- The open tickets a new report may join, by duplicate scope.
         CREATE INDEX tickets_open_parents ON tickets (category_code, street_code, received_at)
             WHERE parent_id IS NULL AND status IN ('dispatched', 'accepted', 'staged', 'reopened');
+        """)
+
+    static let analytics = Migration(version: 6, name: "analytics: daily figures per cell, applied events, hot issues", sql: """
+        -- One row per day × category × item × district × street × department × channel;
+        -- '' is "none". Counts and sums only: rates are derived when read, so rows add up.
+        CREATE TABLE analytics_daily (
+            day date NOT NULL,
+            category text NOT NULL,
+            item text NOT NULL,
+            district text NOT NULL,
+            street text NOT NULL,
+            department text NOT NULL,
+            channel text NOT NULL,
+            received int NOT NULL DEFAULT 0,
+            dispatched int NOT NULL DEFAULT 0,
+            replied int NOT NULL DEFAULT 0,
+            closed int NOT NULL DEFAULT 0,
+            overdue int NOT NULL DEFAULT 0,
+            returned int NOT NULL DEFAULT 0,
+            dissatisfaction_returns int NOT NULL DEFAULT 0,
+            handling_days double precision NOT NULL DEFAULT 0,
+            on_time int NOT NULL DEFAULT 0,
+            rated int NOT NULL DEFAULT 0,
+            satisfied int NOT NULL DEFAULT 0,
+            speed int NOT NULL DEFAULT 0,
+            effect int NOT NULL DEFAULT 0,
+            service int NOT NULL DEFAULT 0,
+            quality int NOT NULL DEFAULT 0,
+            first_time_right int NOT NULL DEFAULT 0,
+            PRIMARY KEY (day, category, item, district, street, department, channel)
+        );
+        -- Events-stream entries already counted: a redelivered entry finds its id here
+        -- and adds nothing. Pruned after a week, long after any redelivery.
+        CREATE TABLE analytics_applied (
+            entry_id text PRIMARY KEY,
+            applied_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE INDEX analytics_applied_at ON analytics_applied (applied_at);
+        -- The daily top-10 hot issues, by catalog item and by place, stored at day close.
+        CREATE TABLE hot_issues (
+            day date NOT NULL,
+            kind text NOT NULL CHECK (kind IN ('item', 'place')),
+            rank int NOT NULL,
+            key text NOT NULL,
+            label text NOT NULL,
+            count int NOT NULL,
+            previous int NOT NULL,
+            samples jsonb NOT NULL,
+            PRIMARY KEY (day, kind, rank)
+        );
+        -- Days whose hot issues are closed (even a day with none).
+        CREATE TABLE hot_issue_days (
+            day date PRIMARY KEY,
+            closed_at timestamptz NOT NULL DEFAULT now()
+        );
         """)
 }

@@ -23,9 +23,10 @@ public enum StreamNames {
     public static func failures(of stream: String, group: String) -> String { "\(stream):failures:\(group)" }
 
     /// Every stream a consumer group reads, with its group: where dead letters can come from.
-    public static let consumed: [(stream: String, group: String)] = [(newTickets, dispatchGroup), (events, callbackGroup)]
+    public static let consumed: [(stream: String, group: String)] = [(newTickets, dispatchGroup), (events, callbackGroup), (events, analyticsGroup)]
 
     /// Consumer groups.
     public static let dispatchGroup = "dispatch"
     public static let callbackGroup = "callback"
+    public static let analyticsGroup = "analytics"
 }

@@ -300,7 +300,7 @@ public enum TicketStore {
                             JOIN updated u ON u.id = a.ticket_id
             UNION ALL
             SELECT $2, jsonb_build_object('event', CASE u.status WHEN 'dispatched' THEN 'dispatched' WHEN 'linked' THEN 'linked' ELSE 'triaged' END,
-                                          'ticket', u.id::text, 'at', now()::text)
+                                          'ticket', u.id::text, 'at', now()::text, 'source', 'dispatch')
                        || CASE WHEN u.parent_id IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('parent', u.parent_id::text) END
             FROM updated u
             UNION ALL

@@ -75,6 +75,19 @@ struct ChaosCheck: AsyncParsableCommand {
             let exposed = try await Self.phoneNumbersExposed(redis: redis, logDir: logDir, sinkLog: sinkLog)
             problems.append(Problem(kind: .exposed, what: "citizens' phone numbers in role logs or stream entries", count: exposed.count, sample: exposed))
 
+            // The analytics figures against the truth in PostgreSQL (the run's database holds only its own tickets).
+            let truth = try await postgres.query("""
+                SELECT (SELECT count(*) FROM tickets WHERE status <> 'received') AS received, (SELECT count(*) FROM assignments) AS dispatched,
+                       (SELECT coalesce(sum(received), 0) FROM analytics_daily) AS counted_received,
+                       (SELECT coalesce(sum(dispatched), 0) FROM analytics_daily) AS counted_dispatched
+                """)[0]
+            let analytics = (received: try truth.decode("counted_received", as: Int.self), dispatched: try truth.decode("counted_dispatched", as: Int.self))
+            let real = (received: try truth.decode("received", as: Int.self), dispatched: try truth.decode("dispatched", as: Int.self))
+            problems.append(Problem(kind: analytics.received < real.received ? .lost : .doubled, what: "analytics received ≠ tickets dispatch decided", count: abs(analytics.received - real.received),
+                                    sample: ["analytics \(analytics.received), PostgreSQL \(real.received)"]))
+            problems.append(Problem(kind: analytics.dispatched < real.dispatched ? .lost : .doubled, what: "analytics dispatched ≠ assignments", count: abs(analytics.dispatched - real.dispatched),
+                                    sample: ["analytics \(analytics.dispatched), PostgreSQL \(real.dispatched)"]))
+
             var deadLetters = 0
             for source in StreamNames.consumed { deadLetters += Int(try await redis.streamLength(StreamNames.deadLetters(of: source.stream, group: source.group))) }
             problems.append(Problem(kind: .lost, what: "dead letters (entries given up on)", count: deadLetters))
@@ -89,6 +102,7 @@ struct ChaosCheck: AsyncParsableCommand {
                 stored        \(status.count)
                 dispatched    \(status.values.filter { $0 != "received" }.count) (\(statuses.joined(separator: ", ")))
                 assignments   \(parts.count), queue entries for them \(parts.reduce(0) { $0 + (queued[$1.id] ?? 0) })
+                analytics     received \(analytics.received), dispatched \(analytics.dispatched) (PostgreSQL: \(real.received) and \(real.dispatched))
                 notifications \(sent.count) sent; the gateway got \(sink.deliveries.count) keys, \(sink.resent) resent with the same key (a gateway drops those)
                 """)
             return problems

@@ -24,6 +24,7 @@ import Testing
         Role(arguments: ["api", "--port", "\(RoleProcess.freePort())"]),
         Role(arguments: ["dispatch"], group: (StreamNames.newTickets, StreamNames.dispatchGroup)),
         Role(arguments: ["callback"], group: (StreamNames.events, StreamNames.callbackGroup)),
+        Role(arguments: ["analytics"], group: (StreamNames.events, StreamNames.analyticsGroup)),
         Role(arguments: ["sla-sweeper"]),
     ])
     func sigtermStopsTheRoleWithinTheBound(_ role: Role) async throws {

@@ -1,0 +1,47 @@
+import Foundation
+import Logging
+import Postgres
+import ServiceLifecycle
+import SubanCore
+import SubanStore
+
+/// Closes each day's top-10 hot issues (每日热点) shortly after midnight, China time,
+/// and any of the last week's days a stopped fleet missed. Replicas may all run it:
+/// a day is closed once (`HotIssuesStore.close`).
+public struct HotIssuesCloser: Service {
+    public struct Configuration: Sendable {
+        public var interval: Duration = .seconds(60)
+        /// Late appeals of the day are classified by then.
+        public var grace: TimeInterval = 600
+        public var daysBack = 7
+        public init() {}
+    }
+
+    let configuration: Configuration
+    let postgres: PostgresClient
+    let logger: Logger
+
+    public init(configuration: Configuration = Configuration(), postgres: PostgresClient, logger: Logger) {
+        self.configuration = configuration
+        self.postgres = postgres
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await PollingLoop(interval: configuration.interval, name: "hot issues", logger: logger).run {
+            try await closeDue(now: Date())
+            return false
+        }
+    }
+
+    /// Closes every day of the last week that ended more than `grace` ago and is not closed yet.
+    public func closeDue(now: Date) async throws {
+        let last = LocalDay(containing: now.addingTimeInterval(-configuration.grace)).adding(days: -1)
+        for offset in (0..<configuration.daysBack).reversed() {
+            let day = last.adding(days: -offset)
+            if try await postgres.withConnection({ try HotIssuesStore.close(day, on: $0) }) {
+                logger.info("hot issues closed", metadata: ["day": "\(day)"])
+            }
+        }
+    }
+}
