@@ -9,7 +9,9 @@ import SubanStore
 /// - `GET /v1/analytics/figures?from&to&district&department&category&by` — counts and
 ///   rates over a date range, broken down by any of day, category, item, district,
 ///   street, department, channel;
-/// - `GET /v1/analytics/hot-issues?day` — a day's top-10 items and places (today: so far).
+/// - `GET /v1/analytics/hot-issues?day` — a day's top-10 items and places (today: so far);
+/// - `GET /v1/analytics/class-cases?status&district` — class cases with their weekly trend,
+///   and `POST /v1/analytics/class-cases/{case}/governance` to put one under a lead unit.
 public struct AnalyticsRoutes: Sendable {
     let postgres: PostgresClient
     let auth: Authenticator
@@ -20,6 +22,7 @@ public struct AnalyticsRoutes: Sendable {
     }
 
     public func register<Context: RequestContext>(on router: Hummingbird.Router<Context>) {
+        registerClassCases(on: router)
         router.get("/v1/analytics/figures") { request, _ in
             _ = try await auth.operator(request)
             let query = try Self.figuresQuery(request.uri.queryParameters)
@@ -50,6 +53,50 @@ public struct AnalyticsRoutes: Sendable {
             return try JSONResponse.make(.ok, HotIssuesBody(day: day.description, closed: closed,
                                                             items: issues.filter { $0.kind == .item }.map(HotIssueBody.init),
                                                             places: issues.filter { $0.kind == .place }.map(HotIssueBody.init)))
+        }
+    }
+
+    func registerClassCases<Context: RequestContext>(on router: Hummingbird.Router<Context>) {
+        router.get("/v1/analytics/class-cases") { request, _ in
+            _ = try await auth.operator(request)
+            let parameters = request.uri.queryParameters
+            let status = parameters.get("status")
+            guard status == nil || ["open", "governance"].contains(status!) else { throw Self.invalid("status", "open or governance") }
+            let district = parameters.get("district")
+            guard (district?.count ?? 1) <= 64 else { throw Self.invalid("district", "at most 64 characters") }
+            let csv = try Self.wantsCSV(parameters)
+            let today = LocalDay(containing: Date())
+            let cases = try await postgres.withConnection { try ClassCaseStore.list(status: status, district: district, today: today, on: $0) }
+            if csv {
+                return Self.csv(["id", "item", "place", "district", "status", "lead_department", "trend", "first_seen", "last_seen", "weekly"],
+                                cases.map { ["\($0.id)", $0.itemName, $0.place, $0.district, $0.status, $0.leadDepartment ?? "", $0.trend.rawValue,
+                                             $0.firstSeen.formatted(.iso8601), $0.lastSeen.formatted(.iso8601), $0.weekly.map(String.init).joined(separator: " ")] },
+                                name: "class-cases-\(today)")
+            }
+            return try JSONResponse.make(.ok, ["items": cases])
+        }
+        router.post("/v1/analytics/class-cases/:case/governance") { request, context in
+            _ = try await auth.operator(request)
+            guard let id = context.parameters.get("case", as: Int64.self) else {
+                throw APIError(.notFound, code: "not_found", message: "case must be a number", fields: [FieldError("case", "not a number")])
+            }
+            let (lead, note) = try await RequestBody.fields(request, known: ["lead_department", "note"]) { reader -> (String, String?)? in
+                let lead = reader.string("lead_department", required: true, maxCharacters: 64)
+                let note = reader.string("note", required: false, maxCharacters: 500)
+                return reader.errors.isEmpty ? lead.map { ($0, note) } : nil
+            }
+            let today = LocalDay(containing: Date())
+            do {
+                let view = try await postgres.withConnection { connection in
+                    try ClassCaseStore.govern(id, lead: lead, note: note, on: connection)
+                    return try ClassCaseStore.list(id: id, today: today, on: connection)
+                }
+                return try JSONResponse.make(.ok, view[0])
+            } catch ClassCaseStore.GovernError.noSuchCase {
+                throw APIError(.notFound, code: "not_found", message: "no such class case", fields: [FieldError("case", "unknown")])
+            } catch ClassCaseStore.GovernError.noSuchDepartment {
+                throw APIError(.unprocessableContent, code: "invalid_body", message: "no such unit", fields: [FieldError("lead_department", "unknown unit")])
+            }
         }
     }
 

@@ -84,9 +84,11 @@ public struct TicketFacts: Sendable, Hashable {
     public var leadDepartment: String
     /// A unit sent it back as not its duty at some point.
     public var everReturned: Bool
+    /// The place it names, for hot places and class cases.
+    public var place: AppealPlace?
 
     public init(category: String, item: String, district: String, street: String, channel: String, receivedAt: Date,
-                replyDueAt: Date?, leadDepartment: String, everReturned: Bool) {
+                replyDueAt: Date?, leadDepartment: String, everReturned: Bool, place: AppealPlace? = nil) {
         self.category = category
         self.item = item
         self.district = district
@@ -96,6 +98,7 @@ public struct TicketFacts: Sendable, Hashable {
         self.replyDueAt = replyDueAt
         self.leadDepartment = leadDepartment
         self.everReturned = everReturned
+        self.place = place
     }
 }
 

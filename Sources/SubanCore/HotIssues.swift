@@ -32,6 +32,20 @@ public struct HotIssue: Sendable, Hashable, Codable {
     }
 }
 
+/// A place below the street office an appeal names: the street with an estate, site or
+/// station, else a road. What hot places and class cases group by.
+public struct AppealPlace: Sendable, Hashable, Codable {
+    /// "longhua.minzhi/星河丹堤": the street code and the name's key.
+    public var key: String
+    /// "民治街道星河丹堤小区"
+    public var label: String
+
+    public init(key: String, label: String) {
+        self.key = key
+        self.label = label
+    }
+}
+
 public enum HotIssues {
     /// One appeal of the day as the ranking sees it.
     public struct Appeal: Sendable {
@@ -39,9 +53,9 @@ public enum HotIssues {
         /// Catalog item code and name; empty when dispatch has not classified it.
         public var item: String
         public var itemName: String
-        public var place: (key: String, label: String)?
+        public var place: AppealPlace?
 
-        public init(trackingCode: String, item: String, itemName: String, place: (key: String, label: String)?) {
+        public init(trackingCode: String, item: String, itemName: String, place: AppealPlace?) {
             self.trackingCode = trackingCode
             self.item = item
             self.itemName = itemName
@@ -52,11 +66,11 @@ public enum HotIssues {
     /// Where an appeal is, as a hot place: the street office with the first estate,
     /// site or station it names, else its first road. Nil when it names neither:
     /// a street office alone is too wide to act on.
-    public static func place(address: String?, text: String, street: String?) -> (key: String, label: String)? {
+    public static func place(address: String?, text: String, street: String?) -> AppealPlace? {
         let mentions = PlaceMentions(address, text).mentions
         guard let street, !street.isEmpty,
               let mention = mentions.first(where: { $0.kind == .site }) ?? mentions.first(where: { $0.kind == .road }) else { return nil }
-        return ("\(street)/\(mention.key)", (Territory.street(code: street)?.name ?? street) + mention.name)
+        return AppealPlace(key: "\(street)/\(mention.key)", label: (Territory.street(code: street)?.name ?? street) + mention.name)
     }
 
     /// The `limit` items and the `limit` places with most appeals today, ties broken by
@@ -79,6 +93,6 @@ public enum HotIssues {
                          previous: before[element.key] ?? 0, samples: element.value.samples)
             }
         }
-        return ranked(.item) { $0.item.isEmpty ? nil : ($0.item, $0.itemName) } + ranked(.place) { $0.place }
+        return ranked(.item) { $0.item.isEmpty ? nil : ($0.item, $0.itemName) } + ranked(.place) { $0.place.map { ($0.key, $0.label) } }
     }
 }

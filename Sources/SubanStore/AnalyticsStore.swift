@@ -14,7 +14,8 @@ public enum AnalyticsStore {
                    t.received_at, t.reply_due_at,
                    coalesce((SELECT a.department_code FROM assignments a WHERE a.ticket_id = t.id AND a.role = 'lead' AND a.status <> 'released'
                              ORDER BY a.id DESC LIMIT 1), '') AS lead,
-                   EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND e.kind = 'returned') AS returned
+                   EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND e.kind = 'returned') AS returned,
+                   t.address, t.text, t.street_code
             FROM tickets t WHERE t.id = ANY($1::uuid[])
             """, ["{" + tickets.map(\.postgresText).joined(separator: ",") + "}"])
         var facts: [UUID: TicketFacts] = [:]
@@ -22,7 +23,8 @@ public enum AnalyticsStore {
             facts[try row.decode("id")] = TicketFacts(
                 category: try row.decode("category"), item: try row.decode("item"), district: try row.decode("district"),
                 street: try row.decode("street"), channel: try row.decode("channel"), receivedAt: try row.decode("received_at"),
-                replyDueAt: try row.decodeIfPresent("reply_due_at"), leadDepartment: try row.decode("lead"), everReturned: try row.decode("returned"))
+                replyDueAt: try row.decodeIfPresent("reply_due_at"), leadDepartment: try row.decode("lead"), everReturned: try row.decode("returned"),
+                place: HotIssues.place(address: try row.decodeIfPresent("address"), text: try row.decode("text"), street: try row.decodeIfPresent("street_code")))
         }
         return facts
     }
@@ -48,11 +50,14 @@ public enum AnalyticsStore {
         public var entry: String
         public var cell: FigureCell
         public var figures: DailyFigures
+        /// Set on a receipt: where the ticket is, for `ticket_places`.
+        public var placed: (ticket: UUID, receivedAt: Date, place: AppealPlace)?
 
-        public init(entry: String, cell: FigureCell, figures: DailyFigures) {
+        public init(entry: String, cell: FigureCell, figures: DailyFigures, placed: (ticket: UUID, receivedAt: Date, place: AppealPlace)? = nil) {
             self.entry = entry
             self.cell = cell
             self.figures = figures
+            self.placed = placed
         }
     }
 
@@ -79,13 +84,20 @@ public enum AnalyticsStore {
                 "on_time": .number(Double(f.onTime)), "rated": .number(Double(f.rated)), "satisfied": .number(Double(f.satisfied)),
                 "speed": .number(Double(f.speed)), "effect": .number(Double(f.effect)), "service": .number(Double(f.service)),
                 "quality": .number(Double(f.quality)), "first_time_right": .number(Double(f.firstTimeRight)),
+                "ticket": JSONValue(c.placed?.ticket.postgresText), "received_at": c.placed.map { JSONValue($0.receivedAt) } ?? .null,
+                "place_key": JSONValue(c.placed?.place.key), "place_label": JSONValue(c.placed?.place.label),
             ]
         }
         let cells = cellColumns.joined(separator: ", ")
         let types = cellColumns.map { $0 == "day" ? "day date" : "\($0) text" } + counters.map { $0 == "handling_days" ? "\($0) double precision" : "\($0) int" }
         let counted = try connection.query("""
             WITH input AS (
-                SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(entry text, \(types.joined(separator: ", ")))
+                SELECT * FROM jsonb_to_recordset($1::jsonb)
+                    AS x(entry text, ticket uuid, received_at timestamptz, place_key text, place_label text, \(types.joined(separator: ", ")))
+            ), placed AS (
+                INSERT INTO ticket_places (ticket_id, received_at, item, district, place_key, place_label)
+                SELECT DISTINCT ON (ticket) ticket, received_at, item, district, place_key, place_label FROM input WHERE place_key IS NOT NULL
+                ON CONFLICT (ticket_id) DO NOTHING
             ), fresh AS (
                 INSERT INTO analytics_applied (entry_id) SELECT DISTINCT entry FROM input
                 ON CONFLICT (entry_id) DO NOTHING RETURNING entry_id

@@ -250,7 +250,7 @@ public enum Schema {
             WHERE parent_id IS NULL AND status IN ('dispatched', 'accepted', 'staged', 'reopened');
         """)
 
-    static let analytics = Migration(version: 6, name: "analytics: daily figures per cell, applied events, hot issues", sql: """
+    static let analytics = Migration(version: 6, name: "analytics: daily figures per cell, applied events, hot issues, places and class cases", sql: """
         -- One row per day × category × item × district × street × department × channel;
         -- '' is "none". Counts and sums only: rates are derived when read, so rows add up.
         CREATE TABLE analytics_daily (
@@ -297,6 +297,35 @@ public enum Schema {
             previous int NOT NULL,
             samples jsonb NOT NULL,
             PRIMARY KEY (day, kind, rank)
+        );
+        -- Where each classified ticket is, as analytics read it when dispatch decided it:
+        -- its item and the place it names (an estate, site or station on a street, else a
+        -- road). Class cases are the items and places that keep coming back.
+        CREATE TABLE ticket_places (
+            ticket_id uuid PRIMARY KEY REFERENCES tickets (id),
+            received_at timestamptz NOT NULL,
+            item text NOT NULL,
+            district text NOT NULL,
+            place_key text NOT NULL,
+            place_label text NOT NULL
+        );
+        CREATE INDEX ticket_places_case ON ticket_places (item, place_key, received_at);
+        CREATE INDEX ticket_places_received ON ticket_places (received_at);
+        -- Class cases (类案): one problem at one place over weeks. Operators put a case
+        -- under governance with a lead unit and follow its weekly trend afterwards.
+        CREATE TABLE class_cases (
+            id bigserial PRIMARY KEY,
+            item text NOT NULL,
+            place_key text NOT NULL,
+            label text NOT NULL,
+            district text NOT NULL,
+            first_seen timestamptz NOT NULL,
+            last_seen timestamptz NOT NULL,
+            status text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'governance')),
+            lead_department text REFERENCES departments (code),
+            note text,
+            governance_since timestamptz,
+            UNIQUE (item, place_key)
         );
         -- Days whose hot issues are closed (even a day with none).
         CREATE TABLE hot_issue_days (

@@ -59,7 +59,8 @@ public struct AnalyticsWorker: Service {
                 var fact = event.fact
                 fact.rating = event.eventID.flatMap { ratings[$0] }
                 guard let ticket = facts[event.ticket], let (cell, figures) = Analytics.contribution(of: fact, ticket: ticket, calendar: calendar) else { return nil }
-                return AnalyticsStore.Contribution(entry: event.entry, cell: cell, figures: figures)
+                let placed = figures.received == 1 && !ticket.item.isEmpty ? ticket.place.map { (event.ticket, ticket.receivedAt, $0) } : nil
+                return AnalyticsStore.Contribution(entry: event.entry, cell: cell, figures: figures, placed: placed)
             }
             return try AnalyticsStore.apply(contributions, on: connection)
         }

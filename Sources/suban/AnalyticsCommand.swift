@@ -19,7 +19,7 @@ struct AnalyticsCommand: AsyncParsableCommand {
             AnalyticsWorker(consumer: ConsumerName.make(role: "analytics"), redis: infrastructure.redis, postgres: infrastructure.postgres,
                             calendar: calendars, logger: logger)
         }
-        services += [calendars, HotIssuesCloser(postgres: infrastructure.postgres, logger: logger)]
+        services += [calendars, DayCloser(postgres: infrastructure.postgres, logger: logger)]
         try await ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
         await infrastructure.shutdown()
     }

@@ -107,6 +107,9 @@ import Testing
         let received = Dictionary(uniqueKeysWithValues: cells.map { ($0.keys.joined(separator: " "), $0.figures.received) }).filter { $0.value > 0 }
         #expect(received == ["hotline 2025-01-27": 1, "app 2025-02-05": 1], "a receipt counts on the day received, by its channel")
 
+        let places = try await postgres.query("SELECT place_key, place_label FROM ticket_places ORDER BY received_at")
+        #expect(try places.map { try $0.decode("place_label", as: String.self) } == ["沙头街道沙尾村", "沙头街道沙尾村"], "each receipt records its place")
+
         // Redelivered (a dead consumer's entries, reclaimed): nothing counts twice.
         let entries = try await redis.entries(StreamNames.events)
         #expect(try await worker.process(entries) == 0)
@@ -149,7 +152,7 @@ import Testing
     @Test func aClosedDaysHotIssuesAreStoredOnceAndServed() async throws {
         let postgres = PostgresClient(url: try await TestServers.freshDatabase(), maxConnections: 4, threadPool: TestServers.threadPool)
         _ = try await Self.history(postgres)   // two elevator complaints at 沙尾村: one on 01-27, one on 02-05
-        let closer = HotIssuesCloser(postgres: postgres, logger: TestServers.logger)
+        let closer = DayCloser(postgres: postgres, logger: TestServers.logger)
         try await closer.closeDue(now: Self.beijing("2025-02-06", 1))
         let day = LocalDay(iso: "2025-02-05")!
         let stored = try #require(try await postgres.withConnection { try HotIssuesStore.stored(day, on: $0) })
@@ -173,5 +176,74 @@ import Testing
             }
         }
         await postgres.close()
+    }
+
+    /// Appeals at one place in three of the last weeks make a class case; a burst in one
+    /// week or too few do not. Operators put it under governance and follow its weeks.
+    @Test func recurringAppealsAtOnePlaceBecomeAClassCaseThatOperatorsGovern() async throws {
+        let postgres = PostgresClient(url: try await TestServers.freshDatabase(), maxConnections: 4, threadPool: TestServers.threadPool)
+        let (_, redis) = try await TestServers.freshRedis()
+        let now = Date()
+        let thisWeek = ClassCases.week(of: LocalDay(containing: now))
+        let twoWeeksAgo = thisWeek.adding(days: -14).start.addingTimeInterval(12 * 3600), lastWeek = thisWeek.adding(days: -7).start.addingTimeInterval(12 * 3600)
+        let appeals: [(text: String, address: String, at: Date)] =
+            Array(repeating: ("电梯又困人了", "沙头街道沙尾村", twoWeeksAgo), count: 3) + Array(repeating: ("电梯又困人了", "沙头街道沙尾村", lastWeek), count: 2)
+            + [("电梯又困人了", "沙头街道沙尾村", max(thisWeek.start, now.addingTimeInterval(-60)))]
+            + Array(repeating: ("电梯停运", "沙头街道上沙村", lastWeek), count: 5)                                     // one week only
+            + Array(repeating: ("电梯异响", "沙头街道下沙村", twoWeeksAgo), count: 2) + Array(repeating: ("电梯异响", "沙头街道下沙村", lastWeek), count: 2)  // 4
+        let fields = try await postgres.transaction { c -> [[String: String]] in
+            var fields: [[String: String]] = []
+            for (index, appeal) in appeals.enumerated() {
+                let id = UUID()
+                try c.query("""
+                    INSERT INTO tickets (id, tracking_code, channel, channel_ref, type, urgent, text, anonymous, status, received_at, dispatch_due_at,
+                                         category_code, item_code, district_code, street_code, address)
+                    VALUES ($1, $2, 'app', $2, 'complaint', false, $3, false, 'dispatched', $4, $4, 'housing', 'housing.elevator', 'futian', 'futian.shatou', $5)
+                    """, [id, "CASE-\(index)", appeal.text, appeal.at, appeal.address])
+                fields.append(["event": "dispatched", "source": "dispatch", "ticket": id.postgresText, "at": appeal.at.postgresText])
+            }
+            return fields
+        }
+        let worker = AnalyticsWorker(consumer: "analytics-test", redis: redis, postgres: postgres,
+                                     calendar: CalendarSource(postgres: postgres, logger: TestServers.logger), logger: TestServers.logger)
+        let entries = fields.enumerated().map { StreamEntry(id: "1-\($0.offset)", fields: $0.element) }
+        #expect(try await worker.process(entries) == appeals.count)
+        #expect(try await postgres.withConnection { try ClassCaseStore.refresh(today: LocalDay(containing: now), on: $0) } == 1)
+
+        let key = try await postgres.withConnection { try APIKeys.create(department: nil, label: "supervision", on: $0) }
+        let auth: HTTPFields = [.authorization: "Bearer \(key)"]
+        let app = buildApplication(RouteSet(analytics: AnalyticsRoutes(postgres: postgres)), host: "127.0.0.1", port: 0, logger: TestServers.logger)
+        try await app.test(.router) { client in
+            var id = 0
+            try await client.execute(uri: "/v1/analytics/class-cases?status=open", method: .get, headers: auth) { response in
+                let body = try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
+                let items = try #require(body["items"] as? [[String: Any]])
+                #expect(items.count == 1 && items.first?["place"] as? String == "沙头街道沙尾村" && items.first?["item_name"] as? String == "电梯故障")
+                #expect((items.first?["weekly"] as? [Int])?.suffix(3) == [3, 2, 1] && (items.first?["weekly"] as? [Int])?.count == 12)
+                #expect(items.first?["trend"] as? String == "steady", "3 in the last two weeks against 3 before")
+                id = items.first?["id"] as? Int ?? 0
+            }
+            try await client.execute(uri: "/v1/analytics/class-cases/\(id)/governance", method: .post, headers: auth,
+                                     body: ByteBuffer(string: #"{"lead_department": "futian:nowhere"}"#)) { response in
+                #expect(response.status == .unprocessableContent && String(buffer: response.body).contains("lead_department"))
+            }
+            try await client.execute(uri: "/v1/analytics/class-cases/999999/governance", method: .post, headers: auth,
+                                     body: ByteBuffer(string: #"{"lead_department": "futian:housing"}"#)) { response in
+                #expect(response.status == .notFound)
+            }
+            try await client.execute(uri: "/v1/analytics/class-cases/\(id)/governance", method: .post, headers: auth,
+                                     body: ByteBuffer(string: #"{"lead_department": "futian:housing", "note": "更换电梯主板"}"#)) { response in
+                #expect(response.status == .ok)
+                let body = try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
+                #expect(body["status"] as? String == "governance" && body["lead_department"] as? String == "futian:housing")
+                #expect(body["weekly_mean_since"] as? Double == 1, "this week: 1 appeal")
+                #expect((body["weekly_mean_before"] as? Double).map { abs($0 - 5.0 / 11) < 1e-9 } == true, "5 appeals in the 11 weeks before")
+            }
+            try await client.execute(uri: "/v1/analytics/class-cases?status=open", method: .get, headers: auth) { response in
+                #expect(String(buffer: response.body) == #"{"items":[]}"#)
+            }
+        }
+        await postgres.close()
+        await redis.close()
     }
 }

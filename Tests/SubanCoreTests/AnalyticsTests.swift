@@ -107,7 +107,7 @@ import Testing
 
 @Suite struct HotIssuesTests {
     static func appeal(_ code: String, _ item: String, place: String? = nil) -> HotIssues.Appeal {
-        HotIssues.Appeal(trackingCode: code, item: item, itemName: item.uppercased(), place: place.map { ($0, "L-" + $0) })
+        HotIssues.Appeal(trackingCode: code, item: item, itemName: item.uppercased(), place: place.map { AppealPlace(key: $0, label: "L-" + $0) })
     }
 
     @Test func ranksItemsAndPlacesWithYesterdaysCountsAndSamples() {
@@ -139,5 +139,42 @@ import Testing
         #expect(road?.label.hasSuffix("民康路") == true, "\(String(describing: road))")
         #expect(HotIssues.place(address: nil, text: "路面坑洼很多", street: "longhua/minzhi") == nil, "no place below the street")
         #expect(HotIssues.place(address: "民康路", text: "x", street: nil) == nil, "no street office")
+    }
+}
+
+@Suite struct ClassCasesTests {
+    @Test(arguments: [
+        ([0, 0, 3, 2], true),        // 5 appeals in 2 weeks
+        ([0, 0, 0, 5], false),       // one bad week is an incident
+        ([1, 1, 1, 1], false),       // 4 appeals: too few
+        ([1, 0, 0, 0, 0, 0, 0, 4], true),
+    ])
+    func whatMakesAClassCase(_ weekly: [Int], _ qualifies: Bool) {
+        #expect(ClassCases.Rule().qualifies(weekly) == qualifies, "\(weekly)")
+    }
+
+    @Test(arguments: [
+        ([1, 1, 2, 3], ClassCases.Trend.rising),     // 5 against 2
+        ([3, 3, 2, 3], .steady),                      // 5 against 6
+        ([4, 3, 1, 1], .falling),                     // 2 against 7
+        ([0, 1, 0, 2], .steady),                      // one more: noise, not a trend
+        ([2], .rising),
+    ])
+    func theTrendIsTheLastTwoWeeksAgainstTheTwoBefore(_ weekly: [Int], _ trend: ClassCases.Trend) {
+        #expect(ClassCases.trend(weekly) == trend, "\(weekly)")
+    }
+
+    @Test func weeksRunMondayToSundayAndCountsLineUpOldestFirst() {
+        let wednesday = LocalDay(iso: "2025-03-19")!
+        #expect(ClassCases.week(of: wednesday) == LocalDay(iso: "2025-03-17")!)
+        #expect(ClassCases.week(of: LocalDay(iso: "2025-03-23")!) == LocalDay(iso: "2025-03-17")!, "Sunday closes the week")
+        let counts = [LocalDay(iso: "2025-03-03")!: 3, LocalDay(iso: "2025-03-17")!: 1]
+        #expect(ClassCases.weekly(counts, weeks: 4, today: wednesday) == [0, 3, 0, 1])
+    }
+
+    @Test func governanceSplitsTheWeeksIntoBeforeAndSince() {
+        let today = LocalDay(iso: "2025-03-19")!
+        let split = ClassCases.beforeAndSince([4, 4, 2, 0], today: today, since: LocalDay(iso: "2025-03-12")!)
+        #expect(split.before == 4 && split.since == 1, "governance began in the week of Mar 10: two weeks since")
     }
 }

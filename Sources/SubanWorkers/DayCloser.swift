@@ -5,15 +5,17 @@ import ServiceLifecycle
 import SubanCore
 import SubanStore
 
-/// Closes each day's top-10 hot issues (每日热点) shortly after midnight, China time,
-/// and any of the last week's days a stopped fleet missed. Replicas may all run it:
-/// a day is closed once (`HotIssuesStore.close`).
-public struct HotIssuesCloser: Service {
+/// Day close, shortly after midnight China time: stores the day's top-10 hot issues
+/// (每日热点), and any of the last week's days a stopped fleet missed, then brings the
+/// class cases (类案) up to date. Replicas may all run it: a day is closed once
+/// (`HotIssuesStore.close`), and the replica that closed it refreshes the cases.
+public struct DayCloser: Service {
     public struct Configuration: Sendable {
         public var interval: Duration = .seconds(60)
         /// Late appeals of the day are classified by then.
         public var grace: TimeInterval = 600
         public var daysBack = 7
+        public var classCases = ClassCases.Rule()
         public init() {}
     }
 
@@ -34,14 +36,21 @@ public struct HotIssuesCloser: Service {
         }
     }
 
-    /// Closes every day of the last week that ended more than `grace` ago and is not closed yet.
+    /// Closes every day of the last week that ended more than `grace` ago and is not closed yet;
+    /// if it closed any, refreshes the class cases through the last closed day.
     public func closeDue(now: Date) async throws {
         let last = LocalDay(containing: now.addingTimeInterval(-configuration.grace)).adding(days: -1)
+        var closed = false
         for offset in (0..<configuration.daysBack).reversed() {
             let day = last.adding(days: -offset)
             if try await postgres.withConnection({ try HotIssuesStore.close(day, on: $0) }) {
                 logger.info("hot issues closed", metadata: ["day": "\(day)"])
+                closed = true
             }
         }
+        guard closed else { return }
+        let rule = configuration.classCases
+        let cases = try await postgres.withConnection { try ClassCaseStore.refresh(rule: rule, today: last, on: $0) }
+        logger.info("class cases refreshed", metadata: ["cases": "\(cases)", "through": "\(last)"])
     }
 }
