@@ -20,3 +20,4 @@ swift test --skip-build "$@"
 "$SUBAN_BIN" evaluate duplicates   # precision and recall on the labelled pairs; fails below its bars
 bash scripts/fuzz.sh 10            # schemathesis against a live intake and api: no 5xx, every answer as documented
 bash scripts/chaos.sh "${CHAOS_SECONDS:-60}" "$@"   # the fleet under load, killed and restarted: nothing acknowledged lost
+bash scripts/browser-test.sh "$@"             # every console page in headless Chromium; screenshots in artifacts/browser/

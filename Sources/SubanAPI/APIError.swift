@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import Postgres
+import Redis
 import SubanCore
 
 /// Every error the API answers, as JSON: `{"error": code, "message": ..., "fields": [{"field", "reason"}]}`.
@@ -45,7 +47,7 @@ public struct APIError: HTTPResponseError {
                  fields: [FieldError("body", "at most \(limit) bytes")])
     }
 
-    static func storeUnavailable() -> APIError {
+    public static func storeUnavailable() -> APIError {
         APIError(.serviceUnavailable, code: "store_unavailable", message: "the ticket store is unavailable; nothing was recorded, retry later",
                  retryAfter: 5)
     }
@@ -59,6 +61,11 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             throw error
+        } catch let error as PostgresError where error.kind == .connection {
+            // A server down is a 503 with Retry-After wherever it happens, not a 500.
+            throw APIError.storeUnavailable()
+        } catch RedisError.io {
+            throw APIError.storeUnavailable()
         } catch let error as HTTPError {
             throw APIError(error.status, code: error.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_"),
                            message: error.body ?? error.status.reasonPhrase)

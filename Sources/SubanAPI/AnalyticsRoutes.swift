@@ -9,7 +9,7 @@ import SubanStore
 /// - `GET /v1/analytics/figures?from&to&district&department&category&by` — counts and
 ///   rates over a date range, broken down by any of day, category, item, district,
 ///   street, department, channel;
-/// - `GET /v1/analytics/hot-issues?day` — a day's top-10 items and places (today: so far);
+/// - `GET /v1/analytics/hot-issues?day&district&category` — a day's top-10 items and places (today: so far);
 /// - `GET /v1/analytics/class-cases?status&district` — class cases with their weekly trend,
 ///   and `POST /v1/analytics/class-cases/{case}/governance` to put one under a lead unit.
 public struct AnalyticsRoutes: Sendable {
@@ -41,9 +41,11 @@ public struct AnalyticsRoutes: Sendable {
             let day = try Self.day(parameters, "day") ?? today
             guard day <= today else { throw Self.invalid("day", "not after today") }
             let csv = try Self.wantsCSV(parameters)
+            let scope = HotIssuesStore.Scope(district: try Self.filter(parameters, "district"), category: try Self.filter(parameters, "category"))
+            // Day close stores the city's; a district's or a category's is worked out when asked.
             let (issues, closed) = try await postgres.withConnection { connection -> ([HotIssue], Bool) in
-                if let stored = try HotIssuesStore.stored(day, on: connection) { return (stored, true) }
-                return (try HotIssuesStore.compute(day, on: connection), false)
+                if scope == .city, let stored = try HotIssuesStore.stored(day, on: connection) { return (stored, true) }
+                return (try HotIssuesStore.compute(day, scope: scope, on: connection), day < today)
             }
             if csv {
                 return Self.csv(["kind", "rank", "label", "count", "previous", "change", "samples"],
@@ -62,8 +64,7 @@ public struct AnalyticsRoutes: Sendable {
             let parameters = request.uri.queryParameters
             let status = parameters.get("status")
             guard status == nil || ["open", "governance"].contains(status!) else { throw Self.invalid("status", "open or governance") }
-            let district = parameters.get("district")
-            guard (district?.count ?? 1) <= 64 else { throw Self.invalid("district", "at most 64 characters") }
+            let district = try Self.filter(parameters, "district")
             let csv = try Self.wantsCSV(parameters)
             let today = LocalDay(containing: Date())
             let cases = try await postgres.withConnection { try ClassCaseStore.list(status: status, district: district, today: today, on: $0) }
@@ -134,13 +135,15 @@ public struct AnalyticsRoutes: Sendable {
             }
             by.append(dimension)
         }
-        func filter(_ name: String) throws -> String? {
-            guard let value = parameters.get(name) else { return nil }
-            guard !value.isEmpty, value.count <= 64 else { throw invalid(name, "1 to 64 characters") }
-            return value
-        }
-        return AnalyticsStore.Query(from: from, to: to, district: try filter("district"), department: try filter("department"),
-                                    category: try filter("category"), by: by)
+        return AnalyticsStore.Query(from: from, to: to, district: try filter(parameters, "district"), department: try filter(parameters, "department"),
+                                    category: try filter(parameters, "category"), by: by)
+    }
+
+    /// An optional filter value: absent, or 1 to 64 characters.
+    static func filter(_ parameters: Parameters, _ name: String) throws -> String? {
+        guard let value = parameters.get(name) else { return nil }
+        guard !value.isEmpty, value.count <= 64 else { throw invalid(name, "1 to 64 characters") }
+        return value
     }
 
     /// RFC 4180: fields with commas, quotes or line breaks are quoted. A UTF-8 BOM, so a

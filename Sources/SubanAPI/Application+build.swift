@@ -15,14 +15,16 @@ public struct RouteSet: Sendable {
     public var departments: DepartmentRoutes?
     public var operators: OperatorRoutes?
     public var analytics: AnalyticsRoutes?
+    public var console: ConsoleRoutes?
 
     public init(intake: IntakeRoutes? = nil, citizen: CitizenRoutes? = nil, departments: DepartmentRoutes? = nil, operators: OperatorRoutes? = nil,
-                analytics: AnalyticsRoutes? = nil) {
+                analytics: AnalyticsRoutes? = nil, console: ConsoleRoutes? = nil) {
         self.intake = intake
         self.citizen = citizen
         self.departments = departments
         self.operators = operators
         self.analytics = analytics
+        self.console = console
     }
 }
 
@@ -33,7 +35,8 @@ public enum APIRoutes {
         let actions = TicketActions(postgres: postgres, publisher: publisher, calendars: calendars, logger: logger)
         return RouteSet(citizen: CitizenRoutes(postgres: postgres, actions: actions),
                         departments: DepartmentRoutes(actions: actions, queue: DepartmentQueue(redis: redis, postgres: postgres, lease: lease)),
-                        operators: OperatorRoutes(actions: actions), analytics: AnalyticsRoutes(postgres: postgres))
+                        operators: OperatorRoutes(actions: actions), analytics: AnalyticsRoutes(postgres: postgres),
+                        console: ConsoleRoutes(postgres: postgres, redis: redis))
     }
 }
 
@@ -57,6 +60,7 @@ public func buildRouter(_ routes: RouteSet) -> Hummingbird.Router<SubanRequestCo
     routes.departments?.register(on: router)
     routes.operators?.register(on: router)
     routes.analytics?.register(on: router)
+    routes.console?.register(on: router)
     return router
 }
 

@@ -5,21 +5,35 @@ import SubanCore
 /// The daily top-10 hot issues: worked out from the day's tickets, stored at day close.
 public enum HotIssuesStore {
     /// The day's appeals as the ranking reads them, in order of receipt.
-    static func appeals(on day: LocalDay, on connection: PostgresConnection) throws -> [HotIssues.Appeal] {
+    static func appeals(on day: LocalDay, scope: Scope, on connection: PostgresConnection) throws -> [HotIssues.Appeal] {
         try connection.query("""
             SELECT t.tracking_code, coalesce(t.item_code, '') AS item, coalesce(i.name, '') AS item_name, t.address, t.text, t.street_code
             FROM tickets t LEFT JOIN catalog_items i ON i.code = t.item_code
-            WHERE t.received_at >= $1 AND t.received_at < $2 ORDER BY t.received_at, t.id
-            """, [day.start, day.adding(days: 1).start]).map { row in
+            WHERE t.received_at >= $1 AND t.received_at < $2
+              AND ($3::text IS NULL OR t.district_code = $3) AND ($4::text IS NULL OR t.category_code = $4)
+            ORDER BY t.received_at, t.id
+            """, [day.start, day.adding(days: 1).start, scope.district, scope.category]).map { row in
             HotIssues.Appeal(trackingCode: try row.decode("tracking_code"), item: try row.decode("item"), itemName: try row.decode("item_name"),
                              place: HotIssues.place(address: try row.decodeIfPresent("address"), text: try row.decode("text"),
                                                     street: try row.decodeIfPresent("street_code")))
         }
     }
 
+    /// Which appeals a ranking looks at: the whole city (what day close stores), or one district or category.
+    public struct Scope: Sendable, Hashable {
+        public var district: String?
+        public var category: String?
+        public static let city = Scope()
+
+        public init(district: String? = nil, category: String? = nil) {
+            self.district = district
+            self.category = category
+        }
+    }
+
     /// The top issues of `day` so far, from its tickets and the day before's.
-    public static func compute(_ day: LocalDay, limit: Int = 10, on connection: PostgresConnection) throws -> [HotIssue] {
-        HotIssues.top(try appeals(on: day, on: connection), previous: try appeals(on: day.adding(days: -1), on: connection), limit: limit)
+    public static func compute(_ day: LocalDay, scope: Scope = .city, limit: Int = 10, on connection: PostgresConnection) throws -> [HotIssue] {
+        HotIssues.top(try appeals(on: day, scope: scope, on: connection), previous: try appeals(on: day.adding(days: -1), scope: scope, on: connection), limit: limit)
     }
 
     /// The stored top issues of a closed day; nil when the day is not closed.

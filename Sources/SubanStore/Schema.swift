@@ -327,6 +327,9 @@ public enum Schema {
             governance_since timestamptz,
             UNIQUE (item, place_key)
         );
+        -- The ops page's throughput: appeals received and dispatched per minute, last hour.
+        CREATE INDEX tickets_received_at ON tickets (received_at);
+        CREATE INDEX tickets_dispatched_at ON tickets (dispatched_at) WHERE dispatched_at IS NOT NULL;
         -- Days whose hot issues are closed (even a day with none).
         CREATE TABLE hot_issue_days (
             day date PRIMARY KEY,

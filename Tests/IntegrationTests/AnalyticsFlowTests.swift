@@ -171,6 +171,13 @@ import Testing
                 let body = try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
                 #expect(body["closed"] as? Bool == true && (body["items"] as? [[String: Any]])?.first?["label"] as? String == "电梯故障")
             }
+            for (district, items) in [("futian", 1), ("longhua", 0)] {
+                try await client.execute(uri: "/v1/analytics/hot-issues?day=2025-02-05&district=\(district)", method: .get,
+                                         headers: [.authorization: "Bearer \(key)"]) { response in
+                    let body = try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
+                    #expect((body["items"] as? [[String: Any]])?.count == items, "\(district): a district's own top issues")
+                }
+            }
             try await client.execute(uri: "/v1/analytics/hot-issues?day=2099-01-01", method: .get, headers: [.authorization: "Bearer \(key)"]) { response in
                 #expect(response.status == .badRequest)
             }
