@@ -24,7 +24,12 @@ public struct IntakeRoutes: Sendable {
 
     public func register<Context: RequestContext & RemoteAddressRequestContext>(on router: Hummingbird.Router<Context>) {
         router.post("/v1/appeals") { request, context in
-            try limiter?.admit(request, context: context)
+            do {
+                try limiter?.admit(request, context: context)
+            } catch {
+                StageMetrics.appeal("limited")
+                throw error
+            }
             return try await submit(request)
         }
     }
@@ -35,6 +40,7 @@ public struct IntakeRoutes: Sendable {
         switch validator.validate(body) {
         case .success(let valid): appeal = valid
         case .failure(let failure):
+            StageMetrics.appeal("invalid")
             throw APIError(.unprocessableContent, code: "invalid_appeal",
                            message: failure.errors.map { "\($0.field): \($0.reason)" }.joined(separator: "; "), fields: failure.errors)
         }
@@ -42,8 +48,10 @@ public struct IntakeRoutes: Sendable {
             let ticket = NewTicket(appeal: appeal, calendar: await calendars?.current ?? .china)
             await calendars?.noteProvisional(ticket.replyDeadline)
             let receipt = try await batcher.submit(ticket)
+            StageMetrics.appeal(receipt.duplicate ? "duplicate" : "accepted")
             return try JSONResponse.make(.accepted, AppealAccepted(receipt))
         } catch is IntakeError {
+            StageMetrics.appeal("unavailable")
             throw APIError.storeUnavailable()
         }
     }

@@ -16,6 +16,8 @@ public struct RouteSet: Sendable {
     public var operators: OperatorRoutes?
     public var analytics: AnalyticsRoutes?
     public var console: ConsoleRoutes?
+    /// The Prometheus text exposition, served at `/metrics` when set.
+    public var metrics: (@Sendable () -> String)?
 
     public init(intake: IntakeRoutes? = nil, citizen: CitizenRoutes? = nil, departments: DepartmentRoutes? = nil, operators: OperatorRoutes? = nil,
                 analytics: AnalyticsRoutes? = nil, console: ConsoleRoutes? = nil) {
@@ -54,6 +56,8 @@ public struct SubanRequestContext: RequestContext, RemoteAddressRequestContext {
 public func buildRouter(_ routes: RouteSet) -> Hummingbird.Router<SubanRequestContext> {
     let router = Hummingbird.Router(context: SubanRequestContext.self)
     router.add(middleware: JSONErrorMiddleware())
+    // Requests, their durations and errors per route (http_server_* in Prometheus).
+    router.add(middleware: MetricsMiddleware())
     router.get("/health") { _, _ in Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ok\n"))) }
     routes.intake?.register(on: router)
     routes.citizen?.register(on: router)
@@ -61,7 +65,20 @@ public func buildRouter(_ routes: RouteSet) -> Hummingbird.Router<SubanRequestCo
     routes.operators?.register(on: router)
     routes.analytics?.register(on: router)
     routes.console?.register(on: router)
+    if let metrics = routes.metrics { router.get("/metrics") { _, _ in metricsResponse(metrics()) } }
     return router
+}
+
+func metricsResponse(_ text: String) -> Response {
+    Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+}
+
+/// A worker role's own small server: `/metrics` for Prometheus and `/health`.
+public func buildMetricsApplication(host: String, port: Int, render: @escaping @Sendable () -> String, logger: Logger) -> some Service {
+    let router = Hummingbird.Router()
+    router.get("/metrics") { _, _ in metricsResponse(render()) }
+    router.get("/health") { _, _ in Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ok\n"))) }
+    return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "suban-metrics"), logger: logger)
 }
 
 public func buildApplication(

@@ -74,10 +74,13 @@ public struct DispatchWorker: Service {
         }
         let ticketIDs = ids
         let detector = DuplicateDetector(parameters: configuration.duplicates)
-        let outbox = try await postgres.transaction { connection in
+        let started = ContinuousClock.now
+        let logger = logger
+        let (outbox, deciding) = try await postgres.transaction { connection in
             let tickets = try TicketStore.dispatchCandidates(ticketIDs, on: connection).filter { $0.status == TicketStatus.received.rawValue }
             var outcomes: [TicketStore.DispatchOutcome] = []
             var reports: [DuplicateDetector.Report] = []
+            let decideStart = ContinuousClock.now
             for ticket in tickets {
                 let decision = dispatcher.decide(ticket.input)
                 outcomes.append(TicketStore.DispatchOutcome(ticketID: ticket.id, decision: decision))
@@ -87,13 +90,19 @@ public struct DispatchWorker: Service {
             }
             let scopes = Set(reports.compactMap { report in report.streetCode.map { TicketStore.DuplicateScope(category: report.categoryCode, street: $0) } })
             try TicketStore.lockDuplicateScopes(scopes, on: connection)
+            let deciding = ContinuousClock.now - decideStart
             let links = detector.link(reports, recent: try TicketStore.openParents(in: scopes, within: detector.parameters.window, on: connection))
             for index in outcomes.indices {
                 if let match = links[outcomes[index].id] { outcomes[index].link(match) }
+                logger.debug("ticket decided", metadata: ["ticket": "\(outcomes[index].id.postgresText)", "linked": "\(links[outcomes[index].id] != nil)"])
             }
-            return try TicketStore.recordDispatch(outcomes, on: connection)
+            return (try TicketStore.recordDispatch(outcomes, on: connection), deciding)
         }
+        StageMetrics.dispatchStage("decide").recordNanoseconds(deciding.wholeNanoseconds)
+        StageMetrics.time(StageMetrics.dispatchStage("record"), since: started)
+        let publishing = ContinuousClock.now
         await publisher.publishOrLeaveToRelay(outbox, logger: logger)
+        StageMetrics.time(StageMetrics.dispatchStage("publish"), since: publishing)
         try await consumer.ack(entries)
         logger.debug("dispatched batch", metadata: ["entries": "\(entries.count)", "published": "\(outbox.count)"])
     }

@@ -108,8 +108,11 @@ public actor IntakeBatcher: Service {
 
     private func flush(_ batch: [Pending]) async {
         let tickets = batch.map(\.ticket)
+        let started = ContinuousClock.now
         do {
             let result = try await record(tickets)
+            StageMetrics.time(StageMetrics.intakeCommit, since: started)
+            StageMetrics.intakeBatch.record(tickets.count)
             if tickets.contains(where: \.replyDeadline.provisional) {
                 logger.notice("provisional deadlines: they count days of a year whose holiday notice is not loaded, as plain weekends")
             }

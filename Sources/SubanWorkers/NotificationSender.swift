@@ -112,11 +112,14 @@ public struct NotificationSender: Service {
                 let delay = min(configuration.retryCap, configuration.retryBase * Double(1 << min(message.attempts - 1, 20)))
                 let retryAt = dead ? nil : Date().addingTimeInterval(delay.seconds)
                 try await postgres.withConnection { try NotificationStore.markFailed(message.id, error: failure, retryAt: retryAt, on: $0) }
-                logger.warning("notification failed", metadata: ["notification": "\(message.id)", "attempt": "\(message.attempts)",
+                StageMetrics.notification(message.transport.rawValue, dead ? "dead" : "retry").increment()
+                logger.warning("notification failed", metadata: ["notification": "\(message.id)", "ticket": "\(message.ticketID.postgresText)",
+                                                                 "attempt": "\(message.attempts)",
                                                                  "error": "\(failure)", "dead": "\(dead)"])
                 if dead { try await deadLetter(message, error: failure) }
             } else {
                 try await postgres.withConnection { try NotificationStore.markSent(message.id, on: $0) }
+                StageMetrics.notification(message.transport.rawValue, "sent").increment()
             }
         } catch {
             // The claim lapses and another pass retries the row.

@@ -44,8 +44,11 @@ public actor OutboxQueue: Service {
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
                 while let batch = await self.next() {
+                    let started = ContinuousClock.now
                     do {
                         try await publisher.publish(batch)
+                        StageMetrics.time(StageMetrics.publishTime, since: started)
+                        StageMetrics.published("writer").increment(by: Int64(batch.count))
                     } catch {
                         logger.warning("outbox publish deferred to relay", metadata: ["error": "\(error)", "rows": "\(batch.count)"])
                     }

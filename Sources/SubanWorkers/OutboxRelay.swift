@@ -39,7 +39,10 @@ public struct OutboxRelay: Service {
     @discardableResult
     public func runOnce() async throws -> Int {
         let published = try await publisher.relayStale(olderThan: configuration.minimumAge, limit: configuration.batchSize)
-        if published > 0 { logger.info("relayed outbox rows", metadata: ["rows": "\(published)"]) }
+        if published > 0 {
+            StageMetrics.published("relay").increment(by: Int64(published))
+            logger.info("relayed outbox rows", metadata: ["rows": "\(published)"])
+        }
         return published
     }
 }

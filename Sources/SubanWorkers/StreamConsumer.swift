@@ -45,6 +45,7 @@ public struct StreamConsumer: Sendable {
     let logger: Logger
     /// Whether what `process` needs is up (e.g. `SELECT 1`); failures while it is are the entries' own.
     let probe: @Sendable () async -> Bool
+    let metrics: ConsumerMetrics
 
     public init(configuration: Configuration, redis: RedisClient, logger: Logger, probe: @escaping @Sendable () async -> Bool = { false }) {
         self.configuration = configuration
@@ -53,6 +54,7 @@ public struct StreamConsumer: Sendable {
         var logger = logger
         logger[metadataKey: "consumer"] = "\(configuration.consumer)"
         self.logger = logger
+        self.metrics = ConsumerMetrics(stream: configuration.stream, group: configuration.group)
     }
 
     public func run(_ process: ([StreamEntry]) async throws -> Void) async {
@@ -70,6 +72,7 @@ public struct StreamConsumer: Sendable {
                 }
                 var entries: [StreamEntry] = []
                 if ContinuousClock.now - claimedAt >= c.claimInterval {
+                    metrics.observe(try await redis.groups(c.stream))
                     try await buryPoison(healthy: lastSuccess.map { ContinuousClock.now - $0 < c.claimIdle * 2 } ?? false)
                     entries = try await redis.autoClaim(c.stream, group: c.group, consumer: c.consumer, minIdle: c.claimIdle, count: c.batchSize).entries
                     claimedAt = .now
@@ -100,8 +103,10 @@ public struct StreamConsumer: Sendable {
     /// The batch; if it fails, each entry alone. Throws only when nothing succeeded (an
     /// outage, or a batch of one bad entry), so the loop backs off.
     func handle(_ entries: [StreamEntry], _ process: ([StreamEntry]) async throws -> Void) async throws {
+        let started = ContinuousClock.now
         do {
             try await process(entries)
+            metrics.handled(entries.count, in: ContinuousClock.now - started)
             return
         } catch where entries.count > 1 {
             logger.warning("batch failed, trying its entries one by one", metadata: ["entries": "\(entries.count)", "error": "\(error)"])
@@ -120,12 +125,14 @@ public struct StreamConsumer: Sendable {
                 try await remember(error, of: entry)
             }
         }
+        metrics.handled(succeeded, in: ContinuousClock.now - started)
         if succeeded == 0, let lastError { throw lastError }
     }
 
     /// Keeps an entry's last error beside its stream, for whichever consumer buries it.
     func remember(_ error: any Error, of entry: StreamEntry) async throws {
         let c = configuration
+        metrics.failed.increment()
         logger.warning("entry failed", metadata: ["entry": "\(entry.id)", "error": "\(error)"])
         _ = try await redis.pipeline([
             RedisCommand("HSET", c.failures, entry.id, String("\(c.consumer): \(error)".prefix(1000))),
@@ -161,6 +168,7 @@ public struct StreamConsumer: Sendable {
                 RedisCommand("XACK", c.stream, c.group, pending.id),
                 RedisCommand("HDEL", c.failures, pending.id),
             ])
+            metrics.buried.increment()
             logger.error("entry moved to the dead letters", metadata: ["entry": "\(pending.id)", "deliveries": "\(pending.deliveries)",
                                                                       "dead_letters": "\(c.deadLetters)", "error": "\(error)"])
         }

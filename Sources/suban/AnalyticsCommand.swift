@@ -20,7 +20,7 @@ struct AnalyticsCommand: AsyncParsableCommand {
                             calendar: calendars, logger: logger)
         }
         services += [calendars, DayCloser(postgres: infrastructure.postgres, logger: logger)]
-        try await ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
+        try await ServiceGroup(services: services + options.metricsServer(logger: logger), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
         await infrastructure.shutdown()
     }
 }

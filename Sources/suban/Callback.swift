@@ -36,7 +36,7 @@ struct Callback: AsyncParsableCommand {
             NotificationSender(configuration: sender, postgres: infrastructure.postgres, redis: infrastructure.redis, logger: logger),
             OutboxRelay(publisher: infrastructure.publisher, logger: logger),
         ]
-        try await ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
+        try await ServiceGroup(services: services + options.metricsServer(logger: logger), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
         await infrastructure.shutdown()
     }
 }

@@ -5,6 +5,8 @@ import Logging
 import NIOPosix
 import Postgres
 import Redis
+import ServiceLifecycle
+import SubanAPI
 import SubanStore
 import SubanWorkers
 
@@ -22,15 +24,25 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "Database connections in this process (env DATABASE_POOL_SIZE).")
     var databasePoolSize: Int = Int(ProcessInfo.processInfo.environment["DATABASE_POOL_SIZE"] ?? "") ?? 8
 
+    @Option(help: "text, or json: one JSON object a line (env LOG_FORMAT).")
+    var logFormat: String = ProcessInfo.processInfo.environment["LOG_FORMAT"] ?? "text"
+
+    @Option(help: "Serve Prometheus metrics at /metrics on this port, 0 for none; the HTTP roles serve them on their own port (env METRICS_PORT).")
+    var metricsPort: Int = ProcessInfo.processInfo.environment["METRICS_PORT"].flatMap(Int.init) ?? 0
+
+    /// Sets up logging and metrics for the process, and returns the role's logger.
     func logger(role: String) -> Logger {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-            return handler
-        }
+        Observability.bootstrap(level: Logger.Level(rawValue: logLevel) ?? .info, json: logFormat == "json")
         var logger = Logger(label: "suban.\(role)")
         logger[metadataKey: "role"] = "\(role)"
         return logger
+    }
+
+    /// A worker role's `/metrics` server when `--metrics-port` is set.
+    func metricsServer(logger: Logger) -> [any Service] {
+        guard metricsPort > 0 else { return [] }
+        return [buildMetricsApplication(host: ProcessInfo.processInfo.environment["HOST"] ?? "127.0.0.1", port: metricsPort,
+                                        render: Observability.render, logger: logger)]
     }
 
     /// The clients one process shares: a blocking thread pool sized for every

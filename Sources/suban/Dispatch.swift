@@ -21,7 +21,7 @@ struct Dispatch: AsyncParsableCommand {
                                   publisher: infrastructure.publisher, logger: logger)
         }
         services.append(OutboxRelay(publisher: infrastructure.publisher, logger: logger))
-        try await ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
+        try await ServiceGroup(services: services + options.metricsServer(logger: logger), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
         await infrastructure.shutdown()
     }
 }

@@ -35,8 +35,9 @@ struct Intake: AsyncParsableCommand {
         let batcher = IntakeBatcher(configuration: batcherConfiguration, postgres: infrastructure.postgres, outbox: outbox, logger: logger)
         let relay = OutboxRelay(publisher: infrastructure.publisher, logger: logger)
         let calendars = try await infrastructure.calendars(logger: logger)
-        let routes = RouteSet(intake: IntakeRoutes(batcher: batcher, calendars: calendars, limiter: ClientRateLimiter(configuration: limits)),
+        var routes = RouteSet(intake: IntakeRoutes(batcher: batcher, calendars: calendars, limiter: ClientRateLimiter(configuration: limits)),
                               citizen: CitizenRoutes(postgres: infrastructure.postgres))
+        routes.metrics = Observability.render
         // Shut down in reverse: HTTP first, then the batcher drains into the queue, then the queue drains to Redis.
         let app = buildApplication(routes, host: host, port: port, services: [calendars, relay, outbox, batcher], logger: logger)
         try await ServiceGroup(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
@@ -58,9 +59,10 @@ struct API: AsyncParsableCommand {
         let logger = options.logger(role: "api")
         let infrastructure = try options.infrastructure()
         let calendars = try await infrastructure.calendars(logger: logger)
-        let app = buildApplication(APIRoutes.all(infrastructure.postgres, infrastructure.redis, publisher: infrastructure.publisher,
-                                                 calendars: calendars, lease: .seconds(leaseSeconds), logger: logger),
-                                   host: host, port: port, services: [calendars, OutboxRelay(publisher: infrastructure.publisher, logger: logger)],
+        var routes = APIRoutes.all(infrastructure.postgres, infrastructure.redis, publisher: infrastructure.publisher,
+                                   calendars: calendars, lease: .seconds(leaseSeconds), logger: logger)
+        routes.metrics = Observability.render
+        let app = buildApplication(routes, host: host, port: port, services: [calendars, OutboxRelay(publisher: infrastructure.publisher, logger: logger)],
                                    logger: logger)
         try await ServiceGroup(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
         await infrastructure.shutdown()

@@ -1,0 +1,42 @@
+import BlockingIO
+import Metrics
+import Redis
+
+/// What a stream consumer reports to the metrics backend (Prometheus in the roles):
+/// entries handled, failed and buried; batch sizes and times; its group's lag and pending.
+struct ConsumerMetrics: Sendable {
+    let handledEntries: Counter
+    let failed: Counter
+    let buried: Counter
+    let batchSize: Recorder
+    let batchTime: Metrics.Timer
+    let lag: Gauge
+    let pending: Gauge
+    let group: String
+
+    init(stream: String, group: String) {
+        let labels = [("stream", stream), ("group", group)]
+        handledEntries = Counter(label: "suban_stream_entries_total", dimensions: labels + [("outcome", "handled")])
+        failed = Counter(label: "suban_stream_entries_total", dimensions: labels + [("outcome", "failed")])
+        buried = Counter(label: "suban_stream_entries_total", dimensions: labels + [("outcome", "buried")])
+        batchSize = Recorder(label: "suban_stream_batch_entries", dimensions: labels)
+        batchTime = Metrics.Timer(label: "suban_stream_batch_seconds", dimensions: labels)
+        lag = Gauge(label: "suban_stream_lag", dimensions: labels)
+        pending = Gauge(label: "suban_stream_pending", dimensions: labels)
+        self.group = group
+    }
+
+    func handled(_ count: Int, in duration: Duration) {
+        guard count > 0 else { return }
+        handledEntries.increment(by: Int64(count))
+        batchSize.record(count)
+        batchTime.recordNanoseconds(duration.wholeNanoseconds)
+    }
+
+    /// The group's lag and pending count, from `XINFO GROUPS`.
+    func observe(_ groups: [StreamGroupInfo]) {
+        guard let info = groups.first(where: { $0.name == group }) else { return }
+        lag.record(info.lag ?? 0)
+        pending.record(info.pending)
+    }
+}

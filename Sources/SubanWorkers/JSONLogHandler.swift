@@ -1,0 +1,53 @@
+import Foundation
+import Logging
+import SubanCore
+
+/// One JSON object per line on stderr (`LOG_FORMAT=json`), for log collectors:
+/// `{"ts", "level", "logger", "msg", ...metadata, "source"}`. Metadata such as
+/// `ticket`, `role` and `entry` become top-level fields, so a ticket's lines can be
+/// found across every role. Citizens' numbers are never logged, by any role.
+public struct JSONLogHandler: LogHandler {
+    public var logLevel: Logger.Level
+    public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
+    let label: String
+    let write: @Sendable (String) -> Void
+
+    public init(label: String, level: Logger.Level, write: @escaping @Sendable (String) -> Void = JSONLogHandler.standardError) {
+        self.label = label
+        self.logLevel = level
+        self.write = write
+    }
+
+    public static let standardError: @Sendable (String) -> Void = { line in
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
+                    file: String, function: String, line: UInt) {
+        var merged = metadata
+        if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
+        if let explicit { merged.merge(explicit) { $1 } }
+        var object: [String: JSONValue] = merged.mapValues(Self.json)
+        object["ts"] = .string(Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+        object["level"] = .string(level.rawValue)
+        object["logger"] = .string(label)
+        object["msg"] = .string(message.description)
+        object["source"] = .string(source)
+        write(JSONValue.object(object).serialized + "\n")
+    }
+
+    static func json(_ value: Logger.Metadata.Value) -> JSONValue {
+        switch value {
+        case .string(let text): .string(text)
+        case .stringConvertible(let value): .string(value.description)
+        case .array(let values): .array(values.map(json))
+        case .dictionary(let members): .object(members.mapValues(json))
+        }
+    }
+}
