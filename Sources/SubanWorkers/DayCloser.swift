@@ -8,7 +8,8 @@ import SubanStore
 /// Day close, shortly after midnight China time: stores the day's top-10 hot issues
 /// (每日热点), and any of the last week's days a stopped fleet missed, then brings the
 /// class cases (类案) up to date. Replicas may all run it: a day is closed once
-/// (`HotIssuesStore.close`), and the replica that closed it refreshes the cases.
+/// (`HotIssuesStore.close`), and the replica that closed it refreshes the cases and makes
+/// the timeline's partitions for the months ahead.
 public struct DayCloser: Service {
     public struct Configuration: Sendable {
         public var interval: Duration = .seconds(60)
@@ -49,6 +50,9 @@ public struct DayCloser: Service {
             }
         }
         guard closed else { return }
+        // The timeline's months ahead, so no step of a ticket lands in the default partition.
+        let made = try await postgres.query("SELECT suban_month_partitions('ticket_events', $1::date, 4) AS n", [last.description])[0].decode("n", as: Int.self)
+        if made > 0 { logger.info("timeline partitions made", metadata: ["months": "\(made)"]) }
         let rule = configuration.classCases
         let cases = try await postgres.withConnection { try ClassCaseStore.refresh(rule: rule, today: last, on: $0) }
         logger.info("class cases refreshed", metadata: ["cases": "\(cases)", "through": "\(last)"])
