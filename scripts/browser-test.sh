@@ -23,14 +23,9 @@ fi
 if ! out=$(swift build --product suban "$@" 2>&1); then echo "$out"; exit 1; fi
 bin="$(swift build --show-bin-path "$@")/suban"
 
-work=$(mktemp -d /tmp/suban-browser.XXXXXX)
-chmod 755 "$work"
-redis_port=$((20000 + RANDOM % 10000)); pg_port=$((30000 + RANDOM % 10000)); http_port=$((55000 + RANDOM % 4000))
-eval "export $(bash scripts/servers.sh start "$work" "$redis_port" "$pg_port" | tr '\n' ' ')"
 source scripts/fleet.sh
-fleet_init "$bin" "$work"
-trap 'fleet_stop; bash scripts/servers.sh stop "$work"; rm -rf "$work"' EXIT
-LOG_LEVEL=warning "$bin" migrate >/dev/null
+fleet_sandbox "$bin" browser
+trap fleet_discard EXIT
 export LOG_LEVEL=warning
 fleet_roles 1 1 1 1 1 1 "$http_port" $((http_port + 1)) $((http_port + 2))
 intake="http://127.0.0.1:$http_port"; api="http://127.0.0.1:$((http_port + 1))"

@@ -15,21 +15,15 @@ bash scripts/install-deps.sh
 if ! out=$(swift build --product suban "${@:2}" 2>&1); then echo "$out"; exit 1; fi
 bin="$(swift build --show-bin-path "${@:2}")/suban"
 
-work=$(mktemp -d /tmp/suban-chaos.XXXXXX)
-chmod 755 "$work"
-redis_port=$((20000 + RANDOM % 10000)); pg_port=$((30000 + RANDOM % 10000)); http_port=$((50000 + RANDOM % 5000))
-servers() { bash scripts/servers.sh "$1" "$work" "$redis_port" "$pg_port" >/dev/null; }
-eval "export $(bash scripts/servers.sh start "$work" "$redis_port" "$pg_port" | tr '\n' ' ')"
 source scripts/fleet.sh
-fleet_init "$bin" "$work"
+fleet_sandbox "$bin" chaos
+servers() { bash scripts/servers.sh "$1" "$work" "$redis_port" "$pg_port" >/dev/null; }
 status=1
 finish() {
-  fleet_stop
-  bash scripts/servers.sh stop "$work"
-  if [ "$status" = 0 ] && [ "${CHAOS_KEEP:-0}" != 1 ]; then rm -rf "$work"; else echo "chaos: logs kept in $work/log"; fi
+  if [ "$status" = 0 ] && [ "${CHAOS_KEEP:-0}" != 1 ]; then fleet_discard; else
+    fleet_stop; bash scripts/servers.sh stop "$work"; echo "chaos: logs kept in $work/log"; fi
 }
 trap finish EXIT
-LOG_LEVEL=warning "$bin" migrate >/dev/null
 
 # Dead dispatchers' entries are taken over after 5 s, so the run settles soon after.
 export DISPATCH_CLAIM_IDLE=5 LOG_LEVEL=${LOG_LEVEL:-info}

@@ -1,10 +1,30 @@
 # Sourced by run.sh and chaos.sh: runs roles as supervised processes.
+#   fleet_sandbox BIN NAME throw-away servers for a test or benchmark (below)
 #   fleet_init BIN DIR     logs go to DIR/log/, each role's current pid to DIR/pids/<name>
 #   supervise NAME ARGS…   runs `BIN ARGS…`, restarting it whenever it exits
 #   fleet_roles …          every role with its replica count (below)
 #   fleet_stop             stops every supervised role (SIGTERM, then waits)
 
 fleet_pids=()
+
+# A throw-away Redis and PostgreSQL in a new folder under /tmp (sets work, redis_port,
+# pg_port, http_port and exports REDIS_URL and DATABASE_URL), migrated, with the fleet's
+# logs and pids beside them. fleet_discard stops everything and removes the folder.
+fleet_sandbox() {
+  local bin=$1 name=$2
+  work=$(mktemp -d "/tmp/suban-$name.XXXXXX")
+  chmod 755 "$work"
+  redis_port=$((20000 + RANDOM % 10000)); pg_port=$((30000 + RANDOM % 10000)); http_port=$((50000 + RANDOM % 9000))
+  eval "export $(bash scripts/servers.sh start "$work" "$redis_port" "$pg_port" | tr '\n' ' ')"
+  fleet_init "$bin" "$work"
+  LOG_LEVEL=warning "$bin" migrate >/dev/null
+}
+
+fleet_discard() {
+  fleet_stop
+  bash scripts/servers.sh stop "$work"
+  rm -rf "$work"
+}
 
 fleet_init() {
   fleet_bin=$1; fleet_dir=$2

@@ -12,10 +12,26 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Intake base URL.") var intake: String = "http://127.0.0.1:8080"
     @Option(help: "Appeals to send.") var count: Int = 5000
     @Option(help: "Requests in flight.") var concurrency: Int = 64
+    @Flag(help: "Only submit: leave the tickets on the stream for dispatch (a backlog to time dispatch alone).")
+    var noWait = false
+    @Flag(help: "Also measure this machine's Redis XADD and PostgreSQL insert ceilings, and give our figure as a share of them.")
+    var ceilings = false
 
     func run() async throws {
         _ = options.logger(role: "bench")
         let infrastructure = try options.infrastructure()
+        let machine = ceilings ? try await MachineCeilings.measure(redis: infrastructure.redis, postgres: infrastructure.postgres) : nil
+        if noWait {
+            guard let url = URL(string: intake), url.scheme != nil else { throw ValidationError("--intake must be a URL, not '\(intake)'") }
+            let bar = ProgressBar(total: count, label: "submitting ")
+            let start = ContinuousClock.now
+            let submissions = await LoadGenerator(intakeURL: url, concurrency: concurrency).run(count: count, runID: "backlog-\(UUID().uuidString.prefix(8))") { bar.draw($0) }
+            let accepted = submissions.filter { $0.status == 202 }.count
+            print("backlog: \(accepted) of \(count) acknowledged in \(String(format: "%.2f", (ContinuousClock.now - start).seconds)) s")
+            await infrastructure.shutdown()
+            if accepted < count { throw ExitCode(1) }
+            return
+        }
         let run = try await LoadRun.perform(redis: infrastructure.redis, intake: intake, count: count, concurrency: concurrency,
                                             runID: "bench-\(UUID().uuidString.prefix(8))", timeout: .seconds(120))
         let (start, submitted, accepted, completed) = (run.started, run.submitted, run.accepted, run.completed)
@@ -39,6 +55,14 @@ struct Bench: AsyncParsableCommand {
             202 latency  ms    p50 \(Self.ms(acknowledge, 50))  p99 \(Self.ms(acknowledge, 99))  p99.9 \(Self.ms(acknowledge, 99.9))
             on-queue latency ms p50 \(Self.ms(endToEnd, 50))  p99 \(Self.ms(endToEnd, 99))  p99.9 \(Self.ms(endToEnd, 99.9))
             """)
+        if let machine {
+            // Each ticket costs about 6 stream entries (new ticket, events, unit queues) and about 15 row writes (ticket, contact, timeline, clocks, assignments, outbox rows).
+            let rate = Double(endToEnd.totalCount) / seconds
+            print("""
+                machine ceilings   Redis XADD pipelined \(String(format: "%.0f", machine.xaddPerSecond))/s, PostgreSQL 100-row inserts \(String(format: "%.0f", machine.insertRowsPerSecond)) rows/s
+                our share          \(String(format: "%.2f", rate / machine.xaddPerSecond * 100))% of the XADD ceiling in tickets (\(String(format: "%.1f", rate * 6 / machine.xaddPerSecond * 100))% in entries), \(String(format: "%.2f", rate / machine.insertRowsPerSecond * 100))% of the insert ceiling in tickets (\(String(format: "%.1f", rate * 15 / machine.insertRowsPerSecond * 100))% in row writes)
+                """)
+        }
         await infrastructure.shutdown()
         if endToEnd.totalCount < UInt64(accepted.count) || accepted.count < count { throw ExitCode(1) }
     }
