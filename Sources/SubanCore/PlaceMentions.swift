@@ -37,6 +37,17 @@ public struct PlaceMentions: Sendable, Hashable {
     /// each Chinese character is one, and comparing them is cheap.
     let searchable: [Unicode.Scalar]
 
+    /// The keys of the places named, house and block numbers aside: a report that names
+    /// none of another's and whose words hold none of the other's cannot share a place with it.
+    public var keys: [String] { mentions.filter { $0.kind != .number }.map(\.key) }
+
+    /// The words searched, official district and street names taken out.
+    public var words: String {
+        var text = String.UnicodeScalarView()
+        text.append(contentsOf: searchable)
+        return String(text)
+    }
+
     public init(_ texts: String?...) {
         searchable = Self.withoutOfficialNames(Array(texts.compactMap { $0 }.joined(separator: "。").unicodeScalars))
         mentions = Self.find(in: searchable)

@@ -2,7 +2,7 @@ import Postgres
 
 /// Suban's schema, one migration per change, never edited once shipped.
 public enum Schema {
-    public static let migrator = Migrator(migrations: [initial, statutoryDeadlines, lifecycle, holidayNotices, duplicateLinks, analytics, monthlyTimeline])
+    public static let migrator = Migrator(migrations: [initial, statutoryDeadlines, lifecycle, holidayNotices, duplicateLinks, analytics, monthlyTimeline, placeKeys])
 
     static let initial = Migration(version: 1, name: "tickets, timeline, assignments, catalog, outbox", sql: """
         CREATE TABLE departments (
@@ -393,5 +393,11 @@ public enum Schema {
         INSERT INTO ticket_events (id, ticket_id, kind, department_code, detail, at)
         SELECT id, ticket_id, kind, department_code, detail, at FROM ticket_events_unpartitioned;
         DROP TABLE ticket_events_unpartitioned;
+        """)
+
+    static let placeKeys = Migration(version: 8, name: "place keys of dispatched tickets, for duplicate candidates", sql: """
+        -- The places a ticket names (DispatchWorker), so a new report is compared only with
+        -- the open tickets of its street that could be about the same place.
+        ALTER TABLE tickets ADD COLUMN place_keys text[];
         """)
 }

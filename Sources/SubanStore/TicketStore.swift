@@ -187,6 +187,9 @@ public enum TicketStore {
         /// The open ticket this report joined (status `linked`).
         public var parentID: UUID?
         public var candidates: [Classification.Candidate]
+        /// The keys of the places it names (not house numbers): what a later report must
+        /// name for `openParents` to offer this ticket as its parent.
+        public var placeKeys: [String] = []
         /// Why: reason, candidates and urgency signals, kept in the timeline.
         public var detail: [String: JSONValue]
 
@@ -242,6 +245,7 @@ public enum TicketStore {
                 "candidates": .array(candidates.map { .object(["item": .string($0.itemCode), "p": .number($0.probability)]) }),
                 "category_code": JSONValue(categoryCode), "confidence": .number(confidence), "urgent": .bool(urgent),
                 "district_code": JSONValue(districtCode), "street_code": JSONValue(streetCode), "detail": .object(detail),
+                "place_keys": .array(placeKeys.map(JSONValue.string)),
                 "units": .array(units.map { .object(["department": .string($0.department), "role": .string($0.role), "stream": .string($0.stream)]) }),
             ]
         }
@@ -256,10 +260,11 @@ public enum TicketStore {
             WITH d AS (
                 SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
                     id uuid, status text, item_code text, category_code text, confidence real, urgent boolean,
-                    district_code text, street_code text, units jsonb, detail jsonb, parent_id uuid, candidates jsonb)
+                    district_code text, street_code text, units jsonb, detail jsonb, parent_id uuid, candidates jsonb, place_keys jsonb)
             ), updated AS (
                 UPDATE tickets t SET status = d.status, item_code = d.item_code, category_code = d.category_code,
                     confidence = d.confidence, urgent = d.urgent, parent_id = d.parent_id, item_candidates = d.candidates,
+                    place_keys = ARRAY(SELECT jsonb_array_elements_text(d.place_keys)),
                     district_code = coalesce(t.district_code, d.district_code), street_code = coalesce(t.street_code, d.street_code),
                     dispatched_at = CASE WHEN d.status = 'dispatched' THEN now() END,
                     intervene_due_at = CASE WHEN d.urgent THEN t.received_at + interval '24 hours' END, updated_at = now()
@@ -341,16 +346,34 @@ extension TicketStore {
 
     /// The open tickets a new report in one of `scopes` may join: not linked
     /// themselves, still being handled, received within `window`.
-    public static func openParents(in scopes: Set<DuplicateScope>, within window: Duration, on connection: PostgresConnection) throws -> [DuplicateDetector.Report] {
-        guard !scopes.isEmpty else { return [] }
+    /// The open tickets in the reports' scopes, within the window, that could be one of
+    /// the reports' parent. Only tickets that share a place name with a report come back:
+    /// a report's place key in the ticket's words, or one of the ticket's keys in the
+    /// report's — the detector needs a shared place, and a busy street holds hundreds of
+    /// open tickets elsewhere. Tickets dispatched before place keys were kept all come back.
+    public static func openParents(for reports: [DuplicateDetector.Report], within window: Duration,
+                                   on connection: PostgresConnection) throws -> [DuplicateDetector.Report] {
+        let rows = reports.compactMap { report -> [String: JSONValue]? in
+            guard let street = report.streetCode else { return nil }
+            return ["category": .string(report.categoryCode), "street": .string(street), "words": .string(report.places.words),
+                    "keys": .array(report.places.keys.map(JSONValue.string))]
+        }
+        guard !rows.isEmpty else { return [] }
         // Joined on the columns themselves, so the tickets_open_parents index serves each scope.
         return try connection.query("""
+            WITH matched AS (
+                SELECT DISTINCT t.id
+                FROM jsonb_to_recordset($1::jsonb) AS r(category text, street text, words text, keys jsonb)
+                JOIN tickets t ON t.category_code = r.category AND t.street_code = r.street
+                WHERE t.parent_id IS NULL AND t.status IN ('dispatched', 'accepted', 'staged', 'reopened')
+                  AND t.received_at > now() - make_interval(secs => $2)
+                  AND (t.place_keys IS NULL
+                       OR EXISTS (SELECT 1 FROM jsonb_array_elements_text(r.keys) k WHERE strpos(coalesce(t.address, '') || '。' || t.text, k) > 0)
+                       OR EXISTS (SELECT 1 FROM unnest(t.place_keys) k WHERE strpos(r.words, k) > 0))
+            )
             SELECT t.id, t.category_code, t.item_code, t.item_candidates::text AS candidates, t.street_code, t.urgent, t.received_at, t.address, t.text
-            FROM jsonb_to_recordset($1::jsonb) AS s(category text, street text)
-            JOIN tickets t ON t.category_code = s.category AND t.street_code = s.street
-            WHERE t.parent_id IS NULL AND t.status IN ('dispatched', 'accepted', 'staged', 'reopened')
-              AND t.received_at > now() - make_interval(secs => $2)
-            """, [RecordSet.encode(scopes.map(\.row)), window.seconds]).map { row in
+            FROM matched JOIN tickets t USING (id)
+            """, [RecordSet.encode(rows), window.seconds]).map { row in
             var candidates: [Classification.Candidate] = []
             if let text: String = try row.decodeIfPresent("candidates"), case .array(let entries) = try JSONValue.parse(Array(text.utf8)) {
                 for case .object(let entry) in entries {

@@ -91,8 +91,10 @@ public struct DispatchWorker: Service {
             let scopes = Set(reports.compactMap { report in report.streetCode.map { TicketStore.DuplicateScope(category: report.categoryCode, street: $0) } })
             try TicketStore.lockDuplicateScopes(scopes, on: connection)
             let deciding = ContinuousClock.now - decideStart
-            let links = detector.link(reports, recent: try TicketStore.openParents(in: scopes, within: detector.parameters.window, on: connection))
+            let links = detector.link(reports, recent: try TicketStore.openParents(for: reports, within: detector.parameters.window, on: connection))
+            let keys = Dictionary(reports.map { ($0.id, $0.places.keys) }, uniquingKeysWith: { first, _ in first })
             for index in outcomes.indices {
+                outcomes[index].placeKeys = keys[outcomes[index].id] ?? []
                 if let match = links[outcomes[index].id] { outcomes[index].link(match) }
                 logger.debug("ticket decided", metadata: ["ticket": "\(outcomes[index].id.postgresText)", "linked": "\(links[outcomes[index].id] != nil)"])
             }
