@@ -41,6 +41,9 @@ public struct PlaceMentions: Sendable, Hashable {
     /// none of another's and whose words hold none of the other's cannot share a place with it.
     public var keys: [String] { mentions.filter { $0.kind != .number }.map(\.key) }
 
+    /// The house and block numbers named ("3栋", "88号").
+    public var numbers: [String] { mentions.filter { $0.kind == .number }.map(\.key) }
+
     /// The words searched, official district and street names taken out.
     public var words: String {
         var text = String.UnicodeScalarView()

@@ -190,6 +190,8 @@ public enum TicketStore {
         /// The keys of the places it names (not house numbers): what a later report must
         /// name for `openParents` to offer this ticket as its parent.
         public var placeKeys: [String] = []
+        /// The house and block numbers it names: a report naming other numbers is another place.
+        public var placeNumbers: [String] = []
         /// Why: reason, candidates and urgency signals, kept in the timeline.
         public var detail: [String: JSONValue]
 
@@ -245,7 +247,7 @@ public enum TicketStore {
                 "candidates": .array(candidates.map { .object(["item": .string($0.itemCode), "p": .number($0.probability)]) }),
                 "category_code": JSONValue(categoryCode), "confidence": .number(confidence), "urgent": .bool(urgent),
                 "district_code": JSONValue(districtCode), "street_code": JSONValue(streetCode), "detail": .object(detail),
-                "place_keys": .array(placeKeys.map(JSONValue.string)),
+                "place_keys": .array(placeKeys.map(JSONValue.string)), "place_numbers": .array(placeNumbers.map(JSONValue.string)),
                 "units": .array(units.map { .object(["department": .string($0.department), "role": .string($0.role), "stream": .string($0.stream)]) }),
             ]
         }
@@ -260,11 +262,12 @@ public enum TicketStore {
             WITH d AS (
                 SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
                     id uuid, status text, item_code text, category_code text, confidence real, urgent boolean,
-                    district_code text, street_code text, units jsonb, detail jsonb, parent_id uuid, candidates jsonb, place_keys jsonb)
+                    district_code text, street_code text, units jsonb, detail jsonb, parent_id uuid, candidates jsonb, place_keys jsonb, place_numbers jsonb)
             ), updated AS (
                 UPDATE tickets t SET status = d.status, item_code = d.item_code, category_code = d.category_code,
                     confidence = d.confidence, urgent = d.urgent, parent_id = d.parent_id, item_candidates = d.candidates,
                     place_keys = ARRAY(SELECT jsonb_array_elements_text(d.place_keys)),
+                    place_numbers = ARRAY(SELECT jsonb_array_elements_text(d.place_numbers)),
                     district_code = coalesce(t.district_code, d.district_code), street_code = coalesce(t.street_code, d.street_code),
                     dispatched_at = CASE WHEN d.status = 'dispatched' THEN now() END,
                     intervene_due_at = CASE WHEN d.urgent THEN t.received_at + interval '24 hours' END, updated_at = now()
@@ -318,29 +321,42 @@ public enum TicketStore {
 }
 
 extension TicketStore {
-    /// A duplicate scope: reports can only join within one category on one street office.
+    /// A duplicate scope: reports can only join within one category on one street office,
+    /// and only when they share a place name — so the lock is per place, and dispatchers
+    /// deciding reports of other places on the same street do not wait for each other.
     public struct DuplicateScope: Sendable, Hashable {
         public var category: String
         public var street: String
+        /// A place key the report names (`PlaceMentions.keys`).
+        public var place: String
 
-        public init(category: String, street: String) {
+        public init(category: String, street: String, place: String) {
             self.category = category
             self.street = street
+            self.place = place
         }
 
-        var row: [String: JSONValue] { ["category": .string(category), "street": .string(street)] }
+        /// One scope per place a report names; none for a report without a street or a place.
+        public static func of(_ report: DuplicateDetector.Report) -> [DuplicateScope] {
+            guard let street = report.streetCode else { return [] }
+            return report.places.keys.map { DuplicateScope(category: report.categoryCode, street: street, place: $0) }
+        }
+
+        var row: [String: JSONValue] { ["category": .string(category), "street": .string(street), "place": .string(place)] }
     }
 
     /// Serialises duplicate decisions per scope until the caller's transaction ends,
     /// so two dispatchers deciding two reports of one incident at once do not both
     /// make a parent: the second waits, then finds the first's. Sorted, so two
-    /// batches wanting overlapping scopes cannot deadlock.
+    /// batches wanting overlapping scopes cannot deadlock. (Two reports that share a place
+    /// only as a name one of them writes without its suffix take no common lock: such a
+    /// race can leave them unlinked, never wrongly linked.)
     public static func lockDuplicateScopes(_ scopes: Set<DuplicateScope>, on connection: PostgresConnection) throws {
         guard !scopes.isEmpty else { return }
         try connection.query("""
             SELECT count(pg_advisory_xact_lock(h))
-            FROM (SELECT DISTINCT hashtextextended(category || '|' || street, 0) AS h
-                  FROM jsonb_to_recordset($1::jsonb) AS s(category text, street text) ORDER BY 1) x
+            FROM (SELECT DISTINCT hashtextextended(category || '|' || street || '|' || place, 0) AS h
+                  FROM jsonb_to_recordset($1::jsonb) AS s(category text, street text, place text) ORDER BY 1) x
             """, [RecordSet.encode(scopes.map(\.row))])
     }
 
@@ -350,23 +366,27 @@ extension TicketStore {
     /// the reports' parent. Only tickets that share a place name with a report come back:
     /// a report's place key in the ticket's words, or one of the ticket's keys in the
     /// report's — the detector needs a shared place, and a busy street holds hundreds of
-    /// open tickets elsewhere. Tickets dispatched before place keys were kept all come back.
+    /// open tickets elsewhere; and none naming other house or block numbers than the
+    /// report's. Tickets dispatched before place keys were kept all come back.
     public static func openParents(for reports: [DuplicateDetector.Report], within window: Duration,
                                    on connection: PostgresConnection) throws -> [DuplicateDetector.Report] {
         let rows = reports.compactMap { report -> [String: JSONValue]? in
             guard let street = report.streetCode else { return nil }
             return ["category": .string(report.categoryCode), "street": .string(street), "words": .string(report.places.words),
-                    "keys": .array(report.places.keys.map(JSONValue.string))]
+                    "keys": .array(report.places.keys.map(JSONValue.string)), "numbers": .array(report.places.numbers.map(JSONValue.string))]
         }
         guard !rows.isEmpty else { return [] }
         // Joined on the columns themselves, so the tickets_open_parents index serves each scope.
         return try connection.query("""
             WITH matched AS (
                 SELECT DISTINCT t.id
-                FROM jsonb_to_recordset($1::jsonb) AS r(category text, street text, words text, keys jsonb)
+                FROM jsonb_to_recordset($1::jsonb) AS r(category text, street text, words text, keys jsonb, numbers jsonb)
                 JOIN tickets t ON t.category_code = r.category AND t.street_code = r.street
                 WHERE t.parent_id IS NULL AND t.status IN ('dispatched', 'accepted', 'staged', 'reopened')
                   AND t.received_at > now() - make_interval(secs => $2)
+                  -- Both name house or block numbers and share none: two places (the detector's own rule).
+                  AND NOT (jsonb_array_length(r.numbers) > 0 AND coalesce(cardinality(t.place_numbers), 0) > 0
+                           AND NOT t.place_numbers && ARRAY(SELECT jsonb_array_elements_text(r.numbers)))
                   AND (t.place_keys IS NULL
                        OR EXISTS (SELECT 1 FROM jsonb_array_elements_text(r.keys) k WHERE strpos(coalesce(t.address, '') || '。' || t.text, k) > 0)
                        OR EXISTS (SELECT 1 FROM unnest(t.place_keys) k WHERE strpos(r.words, k) > 0))

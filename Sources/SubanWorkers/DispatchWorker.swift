@@ -88,13 +88,14 @@ public struct DispatchWorker: Service {
                     reports.append(report)
                 }
             }
-            let scopes = Set(reports.compactMap { report in report.streetCode.map { TicketStore.DuplicateScope(category: report.categoryCode, street: $0) } })
+            let scopes = Set(reports.flatMap(TicketStore.DuplicateScope.of))
             try TicketStore.lockDuplicateScopes(scopes, on: connection)
             let deciding = ContinuousClock.now - decideStart
             let links = detector.link(reports, recent: try TicketStore.openParents(for: reports, within: detector.parameters.window, on: connection))
-            let keys = Dictionary(reports.map { ($0.id, $0.places.keys) }, uniquingKeysWith: { first, _ in first })
+            let places = Dictionary(reports.map { ($0.id, $0.places) }, uniquingKeysWith: { first, _ in first })
             for index in outcomes.indices {
-                outcomes[index].placeKeys = keys[outcomes[index].id] ?? []
+                outcomes[index].placeKeys = places[outcomes[index].id]?.keys ?? []
+                outcomes[index].placeNumbers = places[outcomes[index].id]?.numbers ?? []
                 if let match = links[outcomes[index].id] { outcomes[index].link(match) }
                 logger.debug("ticket decided", metadata: ["ticket": "\(outcomes[index].id.postgresText)", "linked": "\(links[outcomes[index].id] != nil)"])
             }

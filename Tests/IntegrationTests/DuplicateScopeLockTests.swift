@@ -16,11 +16,11 @@ import Testing
     @Test func aSecondTransactionOnAnOverlappingScopeWaitsForTheFirstsCommit() async throws {
         let postgres = PostgresClient(url: try await TestServers.freshDatabase(), maxConnections: 3, threadPool: TestServers.threadPool)
         let flags = Flags()
-        let scope = TicketStore.DuplicateScope(category: "urban-management", street: "longhua.minzhi")
+        let scope = TicketStore.DuplicateScope(category: "urban-management", street: "longhua.minzhi", place: "民康路")
 
         let first = Task {
             try await postgres.transaction { connection in
-                try TicketStore.lockDuplicateScopes([scope, TicketStore.DuplicateScope(category: "noise", street: "futian.futian")], on: connection)
+                try TicketStore.lockDuplicateScopes([scope, TicketStore.DuplicateScope(category: "noise", street: "futian.futian", place: "福华路")], on: connection)
                 flags.set("first holds")
                 // This closure runs on the blocking pool's thread, so a short sleep loop blocks no Swift task.
                 while !flags.isSet("release first") { usleep(5_000) }
@@ -30,13 +30,15 @@ import Testing
 
         let second = Task {
             try await postgres.transaction { connection in
-                try TicketStore.lockDuplicateScopes([TicketStore.DuplicateScope(category: "transport", street: "nanshan.yuehai"), scope], on: connection)
+                try TicketStore.lockDuplicateScopes([TicketStore.DuplicateScope(category: "transport", street: "nanshan.yuehai", place: "科技园"), scope], on: connection)
                 flags.set("second locked")
             }
         }
-        // A disjoint scope is not held up.
+        // A disjoint scope is not held up: another street, or another place on the same street.
         try await postgres.transaction { connection in
-            try TicketStore.lockDuplicateScopes([TicketStore.DuplicateScope(category: "urban-management", street: "longhua.longhua")], on: connection)
+            try TicketStore.lockDuplicateScopes([TicketStore.DuplicateScope(category: "urban-management", street: "longhua.longhua", place: "民康路"),
+                                                 TicketStore.DuplicateScope(category: "urban-management", street: "longhua.minzhi", place: "民旺路")],
+                                                on: connection)
         }
         try await Task.sleep(for: .milliseconds(300))
         #expect(!flags.isSet("second locked"), "the overlapping scope waits while the first transaction is open")
