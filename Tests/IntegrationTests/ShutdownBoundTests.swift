@@ -15,7 +15,11 @@ import Testing
         var arguments: [String]
         /// The consumer group the role makes once its loop runs, if any.
         var group: (stream: String, name: String)?
-        var http: Bool { arguments.contains("--port") }
+        /// The port whose /health shows the role running: its own, or its metrics server's.
+        var healthPort: String? {
+            guard let flag = arguments.firstIndex(where: { $0 == "--port" || $0 == "--metrics-port" }) else { return nil }
+            return arguments[flag + 1]
+        }
         var testDescription: String { arguments[0] }
     }
 
@@ -25,13 +29,14 @@ import Testing
         Role(arguments: ["dispatch"], group: (StreamNames.newTickets, StreamNames.dispatchGroup)),
         Role(arguments: ["callback"], group: (StreamNames.events, StreamNames.callbackGroup)),
         Role(arguments: ["analytics"], group: (StreamNames.events, StreamNames.analyticsGroup)),
-        Role(arguments: ["sla-sweeper"]),
+        // The sweeper shows nothing outside but its metrics server: its /health means the role is running.
+        Role(arguments: ["sla-sweeper", "--metrics-port", "\(RoleProcess.freePort())"]),
     ])
     func sigtermStopsTheRoleWithinTheBound(_ role: Role) async throws {
         let databaseURL = try await TestServers.freshDatabase()
         let (redisURL, redis) = try await TestServers.freshRedis()
         let process = try RoleProcess(role.arguments, environment: ["DATABASE_URL": databaseURL, "REDIS_URL": redisURL, "LOG_LEVEL": "info"])
-        if role.http, let port = role.arguments.last {
+        if let port = role.healthPort {
             try await eventually(timeout: .seconds(30), "\(role.arguments[0]) serving") {
                 (try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/health")!)) != nil
             }
@@ -39,8 +44,6 @@ import Testing
             try await eventually(timeout: .seconds(30), "\(role.arguments[0]) reading its group") {
                 ((try? await redis.groups(group.stream)) ?? []).contains { $0.name == group.name }
             }
-        } else {
-            try await Task.sleep(for: .seconds(2))  // the sweeper shows nothing outside; give its loop time to start
         }
         #expect(process.process.isRunning, "\(process.output)")
         let took = await process.terminate(bound: .seconds(30))
