@@ -9,6 +9,11 @@ import CLibpq
 public final class PostgresConnection: BlockingConnection, @unchecked Sendable {
     private var handle: OpaquePointer?
     private var brokenByError = false
+    /// The statements this session has prepared, by their text: parsing and planning a batch's
+    /// statement cost more than a tenth of running it. Bounded, for callers that build SQL.
+    private var prepared: [String: String] = [:]
+    private var statementsPrepared = 0
+    static let preparedLimit = 256
 
     /// Connects with a libpq URL or key/value string; the session runs in UTC
     /// and keeps server notices out of stderr.
@@ -42,15 +47,46 @@ public final class PostgresConnection: BlockingConnection, @unchecked Sendable {
         handle = nil
     }
 
-    /// Runs one parameterized statement (`$1`, `$2`, ... in text format).
+    /// Runs one parameterized statement (`$1`, `$2`, ... in text format), prepared on its
+    /// first use in this session.
     @discardableResult
     public func query(_ sql: String, _ parameters: [(any PostgresEncodable)?] = []) throws(PostgresError) -> PostgresRows {
         guard let handle else { throw PostgresError(kind: .connection, message: "connection is closed") }
         let texts = parameters.map { $0?.postgresText }
+        do {
+            return try run(sql, texts, on: handle)
+        } catch where error.sqlState == "0A000" && prepared[sql] != nil {
+            // A migration changed what the prepared statement returns: prepare it anew. Within a
+            // transaction the error has aborted it, so the caller's retry gets the new statement.
+            prepared[sql] = nil
+            guard PQtransactionStatus(handle) == PQTRANS_IDLE else { throw error }
+            return try run(sql, texts, on: handle)
+        }
+    }
+
+    private func run(_ sql: String, _ texts: [String?], on handle: OpaquePointer) throws(PostgresError) -> PostgresRows {
+        let name = try preparedName(for: sql)
         let result = withCStrings(texts) { values in
-            PQexecParams(handle, sql, Int32(texts.count), nil, values, nil, nil, 0)
+            if let name {
+                PQexecPrepared(handle, name, Int32(texts.count), values, nil, nil, 0)
+            } else {
+                PQexecParams(handle, sql, Int32(texts.count), nil, values, nil, nil, 0)
+            }
         }
         return try consume(result, statement: sql)
+    }
+
+    /// The name `sql` is prepared under, preparing it now if this session has not; nil once
+    /// the session holds `preparedLimit` statements. (A statement prepared anew after a
+    /// migration gets a new name: the old one cannot be deallocated in an aborted transaction.)
+    private func preparedName(for sql: String) throws(PostgresError) -> String? {
+        if let name = prepared[sql] { return name }
+        guard let handle, prepared.count < Self.preparedLimit else { return nil }
+        let name = "suban_\(statementsPrepared)"
+        _ = try consume(PQprepare(handle, name, sql, 0, nil), statement: sql)
+        statementsPrepared += 1
+        prepared[sql] = name
+        return name
     }
 
     /// Runs statements without parameters (several may be separated by `;`). For migrations

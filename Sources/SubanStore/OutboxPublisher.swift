@@ -1,4 +1,5 @@
 import BlockingIO
+import Crypto
 import Foundation
 import Logging
 import Postgres
@@ -36,11 +37,19 @@ public struct OutboxPublisher: Sendable {
         return false
         """
 
+    /// The script's SHA-1: entries name it (`EVALSHA`) instead of sending its text for Redis to hash each time.
+    static let scriptSHA = Insecure.SHA1.hash(data: Data(script.utf8)).map { String(format: "%02x", $0) }.joined()
+
     /// Publishes and deletes `messages`; throws (leaving the rows for the relay) when Redis fails.
     public func publish(_ messages: [OutboxMessage]) async throws {
         guard !messages.isEmpty else { return }
-        let commands = messages.map(command)
-        let replies = try await redis.pipeline(commands)
+        var replies = try await redis.pipeline(messages.map { command($0, script: .sha) })
+        // A Redis that has not seen the script yet (restarted, flushed) says NOSCRIPT; EVAL loads it.
+        let unknown = replies.indices.filter { if case .error(let text) = replies[$0] { text.hasPrefix("NOSCRIPT") } else { false } }
+        if !unknown.isEmpty {
+            let retried = try await redis.pipeline(unknown.map { command(messages[$0], script: .text) })
+            for (index, reply) in zip(unknown, retried) { replies[index] = reply }
+        }
         var published: [Int64] = []
         var firstError: RedisError?
         for (message, reply) in zip(messages, replies) {
@@ -59,9 +68,11 @@ public struct OutboxPublisher: Sendable {
         }
     }
 
-    func command(_ message: OutboxMessage) -> RedisCommand {
-        var command = RedisCommand("EVAL", Self.script, 2, message.stream, "\(message.stream):sent:\(message.id)",
-                                   markerTTLSeconds, maxStreamLength)
+    enum ScriptReference { case sha, text }
+
+    func command(_ message: OutboxMessage, script: ScriptReference) -> RedisCommand {
+        var command = RedisCommand(script == .sha ? "EVALSHA" : "EVAL", script == .sha ? Self.scriptSHA : Self.script, 2,
+                                   message.stream, "\(message.stream):sent:\(message.id)", markerTTLSeconds, maxStreamLength)
         for key in message.fields.keys.sorted() { command.append(key, message.fields[key]!) }
         return command
     }

@@ -47,6 +47,32 @@ import Testing
         await postgres.close()
     }
 
+    @Test func statementsArePreparedOncePerSessionAndReplannedAfterSchemaChanges() async throws {
+        let postgres = try await client(connections: 1)
+        try await postgres.query("CREATE TABLE t (id int PRIMARY KEY, n int)")
+        let select = "SELECT n FROM t WHERE id = $1"
+        for id in 1...3 {
+            try await postgres.query("INSERT INTO t VALUES ($1, $2)", [id, id * 10])
+            #expect(try await postgres.query(select, [id]).first?.decode("n", as: Int.self) == id * 10)
+        }
+        let preparedCount = "SELECT count(*) AS n FROM pg_prepared_statements WHERE statement = $1"
+        #expect(try await postgres.query(preparedCount, [select]).first?.decode("n", as: Int.self) == 1)
+        // A migration under a running worker: the prepared statement is planned again, not broken.
+        try await postgres.query("ALTER TABLE t ADD COLUMN note text, ALTER COLUMN n TYPE bigint")
+        #expect(try await postgres.query(select, [2]).first?.decode("n", as: Int.self) == 20)
+        // Within a transaction the change aborts it once; the caller's retry runs the new statement.
+        try await postgres.query("ALTER TABLE t ALTER COLUMN n TYPE numeric")
+        await #expect(throws: PostgresError.self) { try await postgres.transaction { try $0.query(select, [3]) } }
+        #expect(try await postgres.transaction { try $0.query(select, [3]) }.first?.decode("n", as: Int.self) == 30)
+        // Statements built at run time stop being prepared at the bound, and still run.
+        for k in 0..<(PostgresConnection.preparedLimit + 20) {
+            #expect(try await postgres.query("SELECT \(k) + $1::int AS n", [1]).first?.decode("n", as: Int.self) == k + 1)
+        }
+        let held = try await postgres.query("SELECT count(*) AS n FROM pg_prepared_statements").first?.decode("n", as: Int.self)
+        #expect(held == PostgresConnection.preparedLimit + 2, "the bound, and the two statements the schema changes left behind")
+        await postgres.close()
+    }
+
     @Test func transactionsCommitOrRollBack() async throws {
         let postgres = try await client()
         try await postgres.query("CREATE TABLE t (id int PRIMARY KEY)")
