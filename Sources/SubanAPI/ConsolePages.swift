@@ -187,7 +187,7 @@ enum ConsolePages {
             const kinds = { dispatch: "派单时限", intervention: "紧急介入", reply: "答复时限", milestone: "阶段节点" };
             fill($("#deadlines tbody"), status.deadlines.map((d) => [kinds[d.kind] || d.kind, d.running, h("td", { class: d.due_within24_hours ? "soon" : "" }, d.due_within24_hours), h("td", { class: d.overdue ? "late" : "" }, d.overdue)]));
             const dead = Object.values(status.dead_letters).reduce((a, b) => a + b, 0);
-            $("#dead").textContent = `死信 ${dead} 条；发件箱待发布 ${status.outbox.rows} 条` + (status.outbox.oldest_seconds != null ? `（最早 ${num(status.outbox.oldest_seconds, 0)} 秒）` : "");
+            $("#dead").textContent = `死信 ${dead} 条；发件箱待发布 ${status.outbox.entries} 条` + (status.outbox.oldest_seconds != null ? `（最早 ${num(status.outbox.oldest_seconds, 0)} 秒）` : "");
             $("#updated").textContent = "更新于 " + fmt(status.at);
           } catch (e) { showError(e); }
         }

@@ -137,18 +137,19 @@ public enum LifecycleStore {
 
     static func insertOutbox(_ records: [[String: JSONValue]], on connection: PostgresConnection) throws -> [OutboxMessage] {
         guard !records.isEmpty else { return [] }
-        return try connection.query("""
-            INSERT INTO outbox (stream, fields)
-            SELECT stream, fields FROM jsonb_to_recordset($1::jsonb) AS x(stream text, fields jsonb)
-            RETURNING id, stream, fields::text AS fields
-            """, [RecordSet.encode(records)]).map(OutboxPublisher.message)
+        return try OutboxPublisher.messages(in: connection.query("""
+            WITH messages AS (
+                SELECT value->>'stream' AS stream, value->'fields' AS fields, n FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(value, n)
+            )
+            \(OutboxMessage.insertMessages)
+            """, [RecordSet.encode(records)]))
     }
 
     /// Timeline rows and their entries on the events stream.
     public static func record(_ events: [TimelineEntry], ticketID: UUID, round: Int, on connection: PostgresConnection) throws -> [OutboxMessage] {
         guard !events.isEmpty else { return [] }
         let rows = RecordSet.encode(events.map { ["kind": .string($0.kind), "department": JSONValue($0.department), "detail": .object($0.detail)] })
-        return try connection.query("""
+        return try OutboxPublisher.messages(in: connection.query("""
             WITH e AS (
                 SELECT value->>'kind' AS kind, value->>'department' AS department, value->'detail' AS detail, n
                 FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS x(value, n)
@@ -156,13 +157,13 @@ public enum LifecycleStore {
                 INSERT INTO ticket_events (ticket_id, kind, department_code, detail)
                 SELECT $1, kind, department, detail FROM e ORDER BY n
                 RETURNING id, kind, department_code, at
+            ), messages AS (
+                SELECT $3 AS stream, jsonb_build_object('event', kind, 'event_id', id::text, 'ticket', $1::text, 'department', coalesce(department_code, ''),
+                                                        'round', $4::text, 'at', at::text) AS fields, id AS n
+                FROM inserted
             )
-            INSERT INTO outbox (stream, fields)
-            SELECT $3, jsonb_build_object('event', kind, 'event_id', id::text, 'ticket', $1::text, 'department', coalesce(department_code, ''),
-                                          'round', $4::text, 'at', at::text)
-            FROM inserted ORDER BY id
-            RETURNING id, stream, fields::text AS fields
-            """, [ticketID, rows, StreamNames.events, round]).map(OutboxPublisher.message)
+            \(OutboxMessage.insertMessages)
+            """, [ticketID, rows, StreamNames.events, round]))
     }
 
     static func apply(_ change: ClockChange, ticketID: UUID, created: [String: Int64], on connection: PostgresConnection) throws {

@@ -74,7 +74,7 @@ public enum SLAStore {
                 ]),
             ]
         })
-        return try connection.query("""
+        return try OutboxPublisher.messages(in: connection.query("""
             WITH f AS (
                 SELECT (value->>'clock')::bigint AS clock, (value->>'ticket')::uuid AS ticket, value->>'department' AS department,
                        value->>'event' AS event, value->>'supervision' AS supervision, value->>'reason' AS reason, value->'detail' AS detail, n
@@ -87,12 +87,12 @@ public enum SLAStore {
                 INSERT INTO ticket_events (ticket_id, kind, department_code, detail)
                 SELECT ticket, event, department, detail FROM f ORDER BY n
                 RETURNING id, ticket_id, kind, department_code, at
+            ), messages AS (
+                SELECT $2 AS stream, jsonb_build_object('event', kind, 'event_id', id::text, 'ticket', ticket_id::text,
+                                                        'department', coalesce(department_code, ''), 'at', at::text) AS fields, id AS n
+                FROM timeline
             )
-            INSERT INTO outbox (stream, fields)
-            SELECT $2, jsonb_build_object('event', kind, 'event_id', id::text, 'ticket', ticket_id::text,
-                                          'department', coalesce(department_code, ''), 'at', at::text)
-            FROM timeline ORDER BY id
-            RETURNING id, stream, fields::text AS fields
-            """, [rows, StreamNames.events]).map(OutboxPublisher.message)
+            \(OutboxMessage.insertMessages)
+            """, [rows, StreamNames.events]))
     }
 }

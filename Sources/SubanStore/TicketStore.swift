@@ -82,7 +82,7 @@ public enum TicketStore {
             return row
         }
         let json = RecordSet.encode(rows)
-        let outbox = try connection.query("""
+        let outbox = try OutboxPublisher.messages(in: connection.query("""
             WITH input AS (
                 SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
                     id uuid, tracking_code text, channel text, channel_ref text, type text, urgent boolean, text text,
@@ -109,15 +109,16 @@ public enum TicketStore {
             ), timeline AS (
                 INSERT INTO ticket_events (ticket_id, kind, detail, at)
                 SELECT id, 'received', jsonb_build_object('channel', channel, 'type', type, 'urgent', urgent), received_at FROM inserted
+            ), messages AS (
+                SELECT stream, fields, row_number() OVER () AS n FROM (
+                    SELECT $2 AS stream, jsonb_build_object('ticket', id::text) AS fields FROM inserted
+                    UNION ALL
+                    SELECT $3, jsonb_build_object('event', 'received', 'ticket', id::text, 'channel', channel, 'type', type,
+                                                  'urgent', urgent::text, 'at', received_at::text)
+                    FROM inserted) m
             )
-            INSERT INTO outbox (stream, fields)
-            SELECT $2, jsonb_build_object('ticket', id::text) FROM inserted
-            UNION ALL
-            SELECT $3, jsonb_build_object('event', 'received', 'ticket', id::text, 'channel', channel, 'type', type,
-                                          'urgent', urgent::text, 'at', received_at::text)
-            FROM inserted
-            RETURNING id, stream, fields::text AS fields
-            """, [json, StreamNames.newTickets, StreamNames.events]).map(OutboxPublisher.message)
+            \(OutboxMessage.insertMessages)
+            """, [json, StreamNames.newTickets, StreamNames.events]))
 
         // New tickets are known from their own outbox rows; only keys that an earlier
         // submission already held need a look-up.
@@ -258,7 +259,7 @@ public enum TicketStore {
     /// returned outbox rows hold one queue entry per new assignment and the events.
     public static func recordDispatch(_ outcomes: [DispatchOutcome], on connection: PostgresConnection) throws -> [OutboxMessage] {
         guard !outcomes.isEmpty else { return [] }
-        return try connection.query("""
+        return try OutboxPublisher.messages(in: connection.query("""
             WITH d AS (
                 SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
                     id uuid, status text, item_code text, category_code text, confidence real, urgent boolean,
@@ -302,23 +303,24 @@ public enum TicketStore {
                 SELECT ticket_id, 'assigned', department_code, jsonb_build_object('role', role, 'assignment', id) FROM assigned
                 UNION ALL
                 SELECT u.parent_id, 'duplicate_linked', NULL, '{}'::jsonb FROM updated u WHERE u.parent_id IS NOT NULL
+            ), messages AS (
+                SELECT stream, fields, row_number() OVER () AS n FROM (
+                    SELECT un.stream, jsonb_build_object('assignment', a.id::text, 'ticket', a.ticket_id::text, 'department', a.department_code,
+                                                         'role', a.role, 'urgent', u.urgent::text, 'item', coalesce(u.item_code, '')) AS fields
+                    FROM assigned a JOIN units un ON un.ticket_id = a.ticket_id AND un.department = a.department_code
+                                    JOIN updated u ON u.id = a.ticket_id
+                    UNION ALL
+                    SELECT $2, jsonb_build_object('event', CASE u.status WHEN 'dispatched' THEN 'dispatched' WHEN 'linked' THEN 'linked' ELSE 'triaged' END,
+                                                  'ticket', u.id::text, 'at', now()::text, 'source', 'dispatch')
+                               || CASE WHEN u.parent_id IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('parent', u.parent_id::text) END
+                    FROM updated u
+                    UNION ALL
+                    SELECT $2, jsonb_build_object('event', 'assigned', 'ticket', a.ticket_id::text, 'department', a.department_code,
+                                                  'role', a.role, 'assignment', a.id::text, 'at', now()::text)
+                    FROM assigned a) m
             )
-            INSERT INTO outbox (stream, fields)
-            SELECT un.stream, jsonb_build_object('assignment', a.id::text, 'ticket', a.ticket_id::text, 'department', a.department_code,
-                                                 'role', a.role, 'urgent', u.urgent::text, 'item', coalesce(u.item_code, ''))
-            FROM assigned a JOIN units un ON un.ticket_id = a.ticket_id AND un.department = a.department_code
-                            JOIN updated u ON u.id = a.ticket_id
-            UNION ALL
-            SELECT $2, jsonb_build_object('event', CASE u.status WHEN 'dispatched' THEN 'dispatched' WHEN 'linked' THEN 'linked' ELSE 'triaged' END,
-                                          'ticket', u.id::text, 'at', now()::text, 'source', 'dispatch')
-                       || CASE WHEN u.parent_id IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('parent', u.parent_id::text) END
-            FROM updated u
-            UNION ALL
-            SELECT $2, jsonb_build_object('event', 'assigned', 'ticket', a.ticket_id::text, 'department', a.department_code,
-                                          'role', a.role, 'assignment', a.id::text, 'at', now()::text)
-            FROM assigned a
-            RETURNING id, stream, fields::text AS fields
-            """, [RecordSet.encode(outcomes.map(\.row)), StreamNames.events]).map(OutboxPublisher.message)
+            \(OutboxMessage.insertMessages)
+            """, [RecordSet.encode(outcomes.map(\.row)), StreamNames.events]))
     }
 }
 

@@ -23,7 +23,7 @@ extension FleetStatus {
         lines.append("")
         let dead = status.deadLetters.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         lines.append("dead letters: \(dead.isEmpty ? "none" : dead)")
-        lines.append("outbox: \(status.outbox.rows) rows not yet published" + (status.outbox.oldestSeconds.map { ", oldest \(Self.age($0))" } ?? ""))
+        lines.append("outbox: \(status.outbox.entries) stream entries in \(status.outbox.rows) rows not yet published" + (status.outbox.oldestSeconds.map { ", oldest \(Self.age($0))" } ?? ""))
         let open = status.openTickets.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: " · ")
         lines.append("open tickets: \(open.isEmpty ? "none" : open)")
 

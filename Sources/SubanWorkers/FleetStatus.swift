@@ -42,7 +42,9 @@ public struct FleetStatus: Sendable, Codable, Hashable {
     }
 
     public struct Outbox: Sendable, Codable, Hashable {
-        /// Rows written with their change and not yet on their stream.
+        /// Stream entries written with their change and not yet on their stream.
+        public var entries: Int
+        /// The outbox rows holding them: one a change.
         public var rows: Int
         public var oldestSeconds: Double?
     }
@@ -72,8 +74,11 @@ public struct FleetStatus: Sendable, Codable, Hashable {
         let (departments, outbox, openTickets, deadlines) = try await postgres.withConnection { connection in
             let departments = try connection.query("SELECT code FROM departments ORDER BY code").map { try $0.decode("code", as: String.self) }
             let outbox = try connection.query("""
-                SELECT count(*) AS n, extract(epoch FROM now() - min(created_at))::float8 AS oldest FROM outbox
-                """).first.map { Outbox(rows: try $0.decode("n"), oldestSeconds: try $0.decodeIfPresent("oldest")) } ?? Outbox(rows: 0)
+                SELECT coalesce(sum(jsonb_array_length(messages)), 0)::int AS entries, count(*) AS n,
+                       extract(epoch FROM now() - min(created_at))::float8 AS oldest
+                FROM outbox
+                """).first.map { Outbox(entries: try $0.decode("entries"), rows: try $0.decode("n"), oldestSeconds: try $0.decodeIfPresent("oldest")) }
+                ?? Outbox(entries: 0, rows: 0)
             var openTickets: [String: Int] = [:]
             for row in try connection.query("SELECT status, count(*) AS n FROM tickets WHERE status <> 'closed' GROUP BY status") {
                 openTickets[try row.decode("status")] = try row.decode("n")

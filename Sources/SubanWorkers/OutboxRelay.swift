@@ -15,7 +15,8 @@ public struct OutboxRelay: Service {
         public var interval: Duration = .seconds(1)
         /// Younger rows are still their writer's to publish.
         public var minimumAge: Duration = .seconds(2)
-        public var batchSize = 500
+        /// Rows a pass takes; a row holds one change's entries (a dispatch batch's are a few hundred).
+        public var batchSize = 20
         public init() {}
     }
 
@@ -31,17 +32,17 @@ public struct OutboxRelay: Service {
 
     public func run() async throws {
         await PollingLoop(interval: configuration.interval, name: "outbox relay", logger: logger).run {
-            try await runOnce() == configuration.batchSize
+            try await runOnce().rows == configuration.batchSize
         }
     }
 
-    /// One pass; returns how many rows it published.
+    /// One pass; returns what it published.
     @discardableResult
-    public func runOnce() async throws -> Int {
+    public func runOnce() async throws -> OutboxPublisher.Relayed {
         let published = try await publisher.relayStale(olderThan: configuration.minimumAge, limit: configuration.batchSize)
-        if published > 0 {
-            StageMetrics.published("relay").increment(by: Int64(published))
-            logger.info("relayed outbox rows", metadata: ["rows": "\(published)"])
+        if published.rows > 0 {
+            StageMetrics.published("relay").increment(by: Int64(published.entries))
+            logger.info("relayed outbox rows", metadata: ["rows": "\(published.rows)", "entries": "\(published.entries)"])
         }
         return published
     }

@@ -8,8 +8,8 @@ struct Callback: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Tell citizens and channels of ticket events; request evaluations.")
 
     @OptionGroup var options: CommonOptions
-    @Option(help: "SMS gateway endpoint that takes POST {to, text, tracking_code} (env SMS_GATEWAY_URL).")
-    var smsGateway: String? = Environment.string("SMS_GATEWAY_URL")
+    @Option(help: "SMS gateway endpoint that takes POST {to, text, tracking_code} (env SMS_GATEWAY_URL); none: SMS are not sent.")
+    var smsGateway: String = Environment.string("SMS_GATEWAY_URL") ?? ""
     @Option(help: "Channel webhooks, channel=url|secret,... (env CALLBACK_WEBHOOKS).")
     var webhooks: String = Environment.string("CALLBACK_WEBHOOKS") ?? ""
     @Option(help: "Attempts before a message goes to the dead-letter stream (env CALLBACK_MAX_ATTEMPTS).")
@@ -21,7 +21,7 @@ struct Callback: AsyncParsableCommand {
         let logger = options.logger(role: "callback")
         let targets = try WebhookTarget.parse(webhooks)
         var gateway: URL?
-        if let smsGateway {
+        if !smsGateway.isEmpty {
             guard let url = URL(string: smsGateway), url.scheme?.hasPrefix("http") == true else { throw ValidationError("--sms-gateway must be an http(s) URL") }
             gateway = url
         }

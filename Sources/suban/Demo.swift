@@ -21,7 +21,7 @@ struct Demo: AsyncParsableCommand {
     func run() async throws {
         _ = options.logger(role: "demo")
         let infrastructure = try options.infrastructure()
-        let run = try await LoadRun.perform(redis: infrastructure.redis, intake: intake, count: count, concurrency: concurrency,
+        let run = try await LoadRun.perform(redis: infrastructure.redis, intake: intake, count: count, pace: .inFlight(concurrency),
                                             runID: "demo-\(Int(Date().timeIntervalSince1970))", timeout: .seconds(60),
                                             reportAgainEvery: 10)
         let runID = run.runID

@@ -1,30 +1,36 @@
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import NIOCore
+import NIOFoundationCompat
 
-/// Sends appeals to an intake endpoint with bounded concurrency, as demo and bench do.
+/// Sends appeals to an intake endpoint, as demo and bench do, over AsyncHTTPClient's
+/// keep-alive connections (cheap enough to offer thousands a second from the same 2 cores).
 struct LoadGenerator {
+    /// How requests are paced.
+    enum Pace: Sendable {
+        /// Closed loop: this many in flight; the next is sent when one is answered.
+        case inFlight(Int)
+        /// Open loop: this many a second whatever the answers. Each is timed from when it was
+        /// due, not when it went out, so a server that stalls is charged for the queue it causes.
+        case perSecond(Double)
+    }
+
     struct Submission: Sendable {
         var channelRef: String
         var ticketID: String?
         var trackingCode: String?
         var status: Int
+        /// When it was sent (closed loop) or due (open loop).
         var submittedAt: ContinuousClock.Instant
         var answeredAt: ContinuousClock.Instant
     }
 
-    let intakeURL: URL
-    let concurrency: Int
-    let session: URLSession
+    let appealsURL: String
+    let pace: Pace
 
-    init(intakeURL: URL, concurrency: Int) {
-        self.intakeURL = intakeURL.appendingPathComponent("v1/appeals")
-        self.concurrency = concurrency
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.httpMaximumConnectionsPerHost = concurrency
-        configuration.timeoutIntervalForRequest = 30
-        session = URLSession(configuration: configuration)
+    init(intakeURL: URL, pace: Pace) {
+        appealsURL = intakeURL.appendingPathComponent("v1/appeals").absoluteString
+        self.pace = pace
     }
 
     var blocks = AppealBlocks()
@@ -47,41 +53,68 @@ struct LoadGenerator {
         return try! JSONSerialization.data(withJSONObject: object)
     }
 
-    /// Submits `count` appeals; `progress` is called after each answer with the number answered so far.
+    /// Submits `count` appeals; `progress` is called with the number answered (closed loop) or sent (open loop) so far.
     func run(count: Int, runID: String, progress: @escaping @Sendable (Int) -> Void) async -> [Submission] {
-        await withTaskGroup(of: Submission.self) { group in
+        // Bodies are written before the clock starts: the generator's own work stays out of the figures.
+        let bodies = (0..<count).map { index in
+            ByteBuffer(data: Self.body(SampleAppeals.all[index % SampleAppeals.all.count], channelRef: "\(runID)-\(index)",
+                                       index: index, block: blocks.block(of: index)))
+        }
+        var configuration = HTTPClient.Configuration()
+        let connections = switch pace { case .inFlight(let n): n; case .perSecond: 512 }
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
+        configuration.timeout = .init(connect: .seconds(5), read: .seconds(30))
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let results = await withTaskGroup(of: Submission.self) { group in
             var results: [Submission] = []
             results.reserveCapacity(count)
             var next = 0
-            func launch(_ index: Int) {
-                let sample = SampleAppeals.all[index % SampleAppeals.all.count]
-                let channelRef = "\(runID)-\(index)"
-                var request = URLRequest(url: intakeURL)
-                request.httpMethod = "POST"
-                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-                request.httpBody = Self.body(sample, channelRef: channelRef, index: index, block: blocks.block(of: index))
-                group.addTask { [session] in
-                    let start = ContinuousClock.now
-                    var submission = Submission(channelRef: channelRef, status: 0, submittedAt: start, answeredAt: start)
-                    if let (data, response) = try? await session.data(for: request), let http = response as? HTTPURLResponse {
-                        submission.status = http.statusCode
-                        if let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
-                            submission.ticketID = (json["ticket_id"] as? String)?.lowercased()
-                            submission.trackingCode = json["tracking_code"] as? String
-                        }
-                    }
-                    submission.answeredAt = .now
-                    return submission
-                }
+            func launch(due: ContinuousClock.Instant) {
+                let (index, url) = (next, appealsURL)
+                next += 1
+                group.addTask { await Self.submit(bodies[index], channelRef: "\(runID)-\(index)", to: url, due: due, client: client) }
             }
-            while next < min(concurrency, count) { launch(next); next += 1 }
-            for await result in group {
-                results.append(result)
-                progress(results.count)
-                if next < count { launch(next); next += 1 }
+            switch pace {
+            case .inFlight(let concurrency):
+                while next < min(concurrency, count) { launch(due: .now) }
+                for await result in group {
+                    results.append(result)
+                    progress(results.count)
+                    if next < count { launch(due: .now) }
+                }
+            case .perSecond(let rate):
+                let start = ContinuousClock.now
+                func due(_ index: Int) -> ContinuousClock.Instant { start + .seconds(Double(index) / rate) }
+                while next < count {
+                    let now = ContinuousClock.now
+                    while next < count, due(next) <= now { launch(due: due(next)) }
+                    progress(next)
+                    if next < count { try? await Task.sleep(until: min(due(next), now + .milliseconds(1))) }
+                }
+                for await result in group { results.append(result) }
             }
             return results
         }
+        try? await client.shutdown()
+        return results
+    }
+
+    static func submit(_ body: ByteBuffer, channelRef: String, to url: String, due: ContinuousClock.Instant, client: HTTPClient) async -> Submission {
+        var submission = Submission(channelRef: channelRef, status: 0, submittedAt: due, answeredAt: due)
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(body)
+        if let response = try? await client.execute(request, timeout: .seconds(30)) {
+            submission.status = Int(response.status.code)
+            if let answer = try? await response.body.collect(upTo: 1 << 20),
+               let json = try? JSONSerialization.jsonObject(with: Data(buffer: answer)) as? [String: Any] {
+                submission.ticketID = (json["ticket_id"] as? String)?.lowercased()
+                submission.trackingCode = json["tracking_code"] as? String
+            }
+        }
+        submission.answeredAt = .now
+        return submission
     }
 }
 

@@ -67,7 +67,7 @@ import Testing
             #expect(try await count(postgres, "SELECT count(*) AS n FROM ticket_events WHERE kind = 'sla_escalation'") == 200)
             #expect(try await count(postgres, "SELECT count(*) AS n FROM supervisions WHERE kind = 'escalated'") == 200)
             #expect(try await count(postgres, "SELECT count(*) AS n FROM sla_clocks WHERE next_at IS NOT NULL") == 0, "every stage fired")
-            #expect(try await count(postgres, "SELECT count(*) AS n FROM outbox WHERE fields->>'event' LIKE 'sla_%'") == 0, "events published")
+            #expect(try await count(postgres, "SELECT count(*) AS n FROM outbox, jsonb_array_elements(messages) m WHERE m->'fields'->>'event' LIKE 'sla_%'") == 0, "events published")
         }
     }
 
