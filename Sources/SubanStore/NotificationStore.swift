@@ -94,8 +94,11 @@ public enum NotificationStore {
         }
     }
 
-    public static func markSent(_ id: Int64, on connection: PostgresConnection) throws {
-        try connection.query("UPDATE notifications SET status = 'sent', sent_at = now(), claimed_until = NULL, last_error = NULL WHERE id = $1", [id])
+    public static func markSent(_ ids: [Int64], on connection: PostgresConnection) throws {
+        guard !ids.isEmpty else { return }
+        try connection.query("""
+            UPDATE notifications SET status = 'sent', sent_at = now(), claimed_until = NULL, last_error = NULL WHERE id = ANY($1::bigint[])
+            """, ["{" + ids.map(String.init).joined(separator: ",") + "}"])
     }
 
     /// A failed attempt: retry at `retryAt`, or give up (dead) when it is nil.

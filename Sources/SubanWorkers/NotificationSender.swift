@@ -89,15 +89,24 @@ public struct NotificationSender: Service {
     public func sendOnce() async throws -> Int {
         let (limit, lease) = (configuration.batchSize, configuration.timeout * 3)
         let due = try await postgres.withConnection { try NotificationStore.claimDue(limit: limit, lease: lease, on: $0) }
-        await withTaskGroup(of: Void.self) { group in
+        let sent = await withTaskGroup(of: Int64?.self) { group in
             for message in due {
-                group.addTask { await deliver(message) }
+                group.addTask { await deliver(message) ? message.id : nil }
             }
+            return await group.reduce(into: [Int64]()) { sent, id in if let id { sent.append(id) } }
+        }
+        // Marked in one statement, not one commit a message. Unmarked, their claims lapse and
+        // they go again under the same dedupe keys, which gateways and webhooks use to drop repeats.
+        do {
+            try await postgres.withConnection { try NotificationStore.markSent(sent, on: $0) }
+        } catch {
+            logger.warning("sent notifications not recorded", metadata: ["notifications": "\(sent.count)", "error": "\(error)"])
         }
         return due.count
     }
 
-    func deliver(_ message: NotificationStore.Outgoing) async {
+    /// Sends one message and records a failure; true when it was sent (the caller records those together).
+    func deliver(_ message: NotificationStore.Outgoing) async -> Bool {
         let failure: String?
         do {
             failure = try await send(message)
@@ -117,13 +126,14 @@ public struct NotificationSender: Service {
                                                                  "attempt": "\(message.attempts)",
                                                                  "error": "\(failure)", "dead": "\(dead)"])
                 if dead { try await deadLetter(message, error: failure) }
-            } else {
-                try await postgres.withConnection { try NotificationStore.markSent(message.id, on: $0) }
-                StageMetrics.notification(message.transport.rawValue, "sent").increment()
+                return false
             }
+            StageMetrics.notification(message.transport.rawValue, "sent").increment()
+            return true
         } catch {
             // The claim lapses and another pass retries the row.
             logger.warning("notification outcome not recorded", metadata: ["notification": "\(message.id)", "error": "\(error)"])
+            return false
         }
     }
 
