@@ -7,7 +7,8 @@
 #      answer timed from when its request was due: latency at a load, not at saturation;
 #   3. the dispatch scaling curve: a backlog of COUNT acknowledged tickets with dispatch
 #      stopped, then 1, 2 and 4 dispatch replicas drain it; tickets a second for each;
-#   and peak RSS (VmHWM) of every role process after each run.
+#   and peak RSS (VmHWM) and CPU a ticket of every role after each run. The figures also go to
+#   artifacts/bench/bench.log, drawn as artifacts/bench/bench.svg (scripts/bench-chart.py).
 #   COUNT=20000 CONCURRENCY=64 scripts/bench.sh        figures go to stdout; see docs/performance.md
 #   END_TO_END=0 RATES= REPLICAS="2 4" scripts/bench.sh      only the scaling runs named
 #   END_TO_END=0 RATES="500 1000" SECONDS_EACH=20 REPLICAS= scripts/bench.sh
@@ -15,6 +16,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${COUNT:-20000}; concurrency=${CONCURRENCY:-64}
 bash scripts/install-deps.sh
+mkdir -p artifacts/bench
+exec > >(tee artifacts/bench/bench.log)
 echo "building (release)..."
 swift build -c release --product suban 2>&1 | tail -1
 bin="$(swift build -c release --show-bin-path)/suban"
@@ -110,3 +113,4 @@ for replicas in ${REPLICAS-1 2 4}; do
   peak_rss | grep dispatch
   fleet_stop
 done
+if grep -q "^CPU a ticket" artifacts/bench/bench.log; then python3 scripts/bench-chart.py artifacts/bench/bench.log artifacts/bench/bench.svg; fi

@@ -333,35 +333,53 @@ extension TicketStore {
         public var street: String
         /// A place key the report names (`PlaceMentions.keys`).
         public var place: String
+        /// A house or block number the report names there; nil: the place as a whole.
+        public var number: String?
+        /// Held shared: a report naming numbers holds its place so, and each number exclusively.
+        public var shared: Bool
 
-        public init(category: String, street: String, place: String) {
+        public init(category: String, street: String, place: String, number: String? = nil, shared: Bool = false) {
             self.category = category
             self.street = street
             self.place = place
+            self.number = number
+            self.shared = shared
         }
 
-        /// One scope per place a report names; none for a report without a street or a place.
+        /// The scopes a report locks; none for a report without a street or a place. Reports
+        /// naming other numbers of one place are never linked (the detector's rule), so they
+        /// hold the place shared and only their numbers exclusively, and are decided in
+        /// parallel; a report naming no number may join any of them, so it holds the place
+        /// exclusively and waits for them all.
         public static func of(_ report: DuplicateDetector.Report) -> [DuplicateScope] {
             guard let street = report.streetCode else { return [] }
-            return report.places.keys.map { DuplicateScope(category: report.categoryCode, street: street, place: $0) }
+            let numbers = report.places.numbers
+            return report.places.keys.flatMap { place in
+                numbers.isEmpty
+                    ? [DuplicateScope(category: report.categoryCode, street: street, place: place)]
+                    : [DuplicateScope(category: report.categoryCode, street: street, place: place, shared: true)]
+                        + numbers.map { DuplicateScope(category: report.categoryCode, street: street, place: place, number: $0) }
+            }
         }
 
-        var row: [String: JSONValue] { ["category": .string(category), "street": .string(street), "place": .string(place)] }
+        var key: String { [category, street, place, number].compactMap { $0 }.joined(separator: "|") }
     }
 
     /// Serialises duplicate decisions per scope until the caller's transaction ends,
     /// so two dispatchers deciding two reports of one incident at once do not both
-    /// make a parent: the second waits, then finds the first's. Sorted, so two
-    /// batches wanting overlapping scopes cannot deadlock. (Two reports that share a place
-    /// only as a name one of them writes without its suffix take no common lock: such a
-    /// race can leave them unlinked, never wrongly linked.)
+    /// make a parent: the second waits, then finds the first's. A scope some report of the
+    /// batch wants exclusively is held exclusively. Sorted, so two batches wanting
+    /// overlapping scopes cannot deadlock. (Two reports that share a place only as a name one
+    /// of them writes without its suffix take no common lock: such a race can leave them
+    /// unlinked, never wrongly linked.)
     public static func lockDuplicateScopes(_ scopes: Set<DuplicateScope>, on connection: PostgresConnection) throws {
         guard !scopes.isEmpty else { return }
+        let rows = scopes.map { ["key": JSONValue.string($0.key), "shared": .bool($0.shared)] }
         try connection.query("""
-            SELECT count(pg_advisory_xact_lock(h))
-            FROM (SELECT DISTINCT hashtextextended(category || '|' || street || '|' || place, 0) AS h
-                  FROM jsonb_to_recordset($1::jsonb) AS s(category text, street text, place text) ORDER BY 1) x
-            """, [RecordSet.encode(scopes.map(\.row))])
+            SELECT count(CASE WHEN shared THEN pg_advisory_xact_lock_shared(h)::text ELSE pg_advisory_xact_lock(h)::text END)
+            FROM (SELECT hashtextextended(key, 0) AS h, bool_and(shared) AS shared
+                  FROM jsonb_to_recordset($1::jsonb) AS s(key text, shared boolean) GROUP BY 1 ORDER BY 1) x
+            """, [RecordSet.encode(rows)])
     }
 
     /// The open tickets in the reports' scopes, within the window, that could be one of

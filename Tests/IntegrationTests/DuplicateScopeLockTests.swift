@@ -49,4 +49,42 @@ import Testing
         #expect(flags.isSet("second locked"))
         await postgres.close()
     }
+
+    @Test func reportsOfOtherNumbersOfOnePlaceRunTogetherAndOneNamingNoNumberWaitsForThem() async throws {
+        let postgres = PostgresClient(url: try await TestServers.freshDatabase(), maxConnections: 4, threadPool: TestServers.threadPool)
+        let flags = Flags()
+        @Sendable func scopes(_ number: String?) -> Set<TicketStore.DuplicateScope> {
+            let place = TicketStore.DuplicateScope(category: "housing", street: "futian.meilin", place: "梅林一村", shared: number != nil)
+            return number.map { [place, TicketStore.DuplicateScope(category: "housing", street: "futian.meilin", place: "梅林一村", number: $0)] } ?? [place]
+        }
+        let first = Task {
+            try await postgres.transaction { connection in
+                try TicketStore.lockDuplicateScopes(scopes("3栋"), on: connection)
+                flags.set("3栋 holds")
+                while !flags.isSet("release") { usleep(5_000) }
+            }
+        }
+        try await eventually(timeout: .seconds(10), "the first report holds its scopes") { flags.isSet("3栋 holds") }
+
+        var waiting: [Task<Void, any Error>] = []
+        func decide(_ name: String, _ number: String?) {
+            waiting.append(Task {
+                try await postgres.transaction { try TicketStore.lockDuplicateScopes(scopes(number), on: $0) }
+                flags.set(name)
+            })
+        }
+        decide("other block", "5栋")
+        try await eventually(timeout: .seconds(10), "block 5 of the same estate, another place, is decided at once") { flags.isSet("other block") }
+        decide("same block", "3栋")
+        decide("no block", nil)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(!flags.isSet("same block"), "a report of the same block waits")
+        #expect(!flags.isSet("no block"), "a report naming no block may be about block 3: it waits")
+
+        flags.set("release")
+        try await first.value
+        for task in waiting { try await task.value }
+        #expect(flags.isSet("same block") && flags.isSet("no block"))
+        await postgres.close()
+    }
 }

@@ -27,6 +27,12 @@ final class RoleProcess: @unchecked Sendable {
         try process.run()
     }
 
+    /// The log goes with the process: tests read `output` while they hold it.
+    deinit {
+        try? log.close()
+        try? FileManager.default.removeItem(atPath: logPath)
+    }
+
     /// SIGKILL: no shutdown, no cleanup, as a crash or an OOM kill.
     func kill() async {
         Foundation.kill(process.processIdentifier, SIGKILL)
