@@ -65,7 +65,7 @@ public final class PostgresConnection: BlockingConnection, @unchecked Sendable {
     }
 
     private func run(_ sql: String, _ texts: [String?], on handle: OpaquePointer) throws(PostgresError) -> PostgresRows {
-        let name = try preparedName(for: sql)
+        let name = try preparedName(for: sql, on: handle)
         let result = withCStrings(texts) { values in
             if let name {
                 PQexecPrepared(handle, name, Int32(texts.count), values, nil, nil, 0)
@@ -79,9 +79,9 @@ public final class PostgresConnection: BlockingConnection, @unchecked Sendable {
     /// The name `sql` is prepared under, preparing it now if this session has not; nil once
     /// the session holds `preparedLimit` statements. (A statement prepared anew after a
     /// migration gets a new name: the old one cannot be deallocated in an aborted transaction.)
-    private func preparedName(for sql: String) throws(PostgresError) -> String? {
+    private func preparedName(for sql: String, on handle: OpaquePointer) throws(PostgresError) -> String? {
         if let name = prepared[sql] { return name }
-        guard let handle, prepared.count < Self.preparedLimit else { return nil }
+        guard prepared.count < Self.preparedLimit else { return nil }
         let name = "suban_\(statementsPrepared)"
         _ = try consume(PQprepare(handle, name, sql, 0, nil), statement: sql)
         statementsPrepared += 1
