@@ -36,19 +36,25 @@ let package = Package(
             name: "Postgres",
             dependencies: ["CLibpq", "BlockingIO", "CivilDate", .product(name: "Logging", package: "swift-log")]
         ),
-        .target(name: "SubanCore", dependencies: ["CivilDate"]),
+        // The models' arithmetic, optimised even in debug builds: the tests and `suban
+        // evaluate` train on thousands of appeals, which unoptimised Swift makes minutes.
+        .target(name: "SubanLearning", swiftSettings: [.unsafeFlags(["-O"])]),
+        .target(name: "SubanCore", dependencies: ["CivilDate", "SubanLearning"]),
+        // The shipped catalog, labelled appeals and lexicons, as data files (`data/`).
+        .target(name: "SubanData", dependencies: ["SubanCore"], resources: [.copy("data")]),
         .target(
             name: "SubanStore",
             dependencies: [
                 "SubanCore", "Postgres", "Redis", "BlockingIO",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            resources: [.copy("migrations")]
         ),
         .target(
             name: "SubanWorkers",
             dependencies: [
-                "SubanCore", "SubanStore", "Redis", "Postgres",
+                "SubanCore", "SubanData", "SubanStore", "Redis", "Postgres",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -67,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "suban",
             dependencies: [
-                "SubanAPI", "SubanWorkers", "SubanStore", "BlockingIO",
+                "SubanAPI", "SubanWorkers", "SubanStore", "SubanData", "BlockingIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -76,13 +82,13 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
-        .testTarget(name: "SubanCoreTests", dependencies: ["SubanCore"]),
+        .testTarget(name: "SubanCoreTests", dependencies: ["SubanCore", "SubanData", "SubanLearning"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "CHiredis"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "SubanAPI", "SubanWorkers", "SubanStore",
+                "SubanAPI", "SubanWorkers", "SubanStore", "SubanData",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -75,7 +75,7 @@ for roles in "${end_to_end[@]}"; do
   echo "== 1. end to end: intake, dispatch, sla-sweeper, callback, analytics, api = $roles; $count appeals, $concurrency in flight"
   fleet_init "$bin" "$work"; fleet_pids=()
   fleet_roles $roles "$http_port" $((http_port + 1)) $((http_port + 2))
-  await_health "$intake"; await_health "http://127.0.0.1:$((http_port + 100))"
+  fleet_await_health "$intake"; fleet_await_health "http://127.0.0.1:$((http_port + 100))"
   cpu_used >"$work/cpu.before"
   "$bin" bench --intake "$intake" --count "$count" --concurrency "$concurrency" --ceilings 2>/dev/null || echo "(not every ticket reached its queues within the bench's 120 s)"
   cpu_used >"$work/cpu.after"; cpu_report "$work/cpu.before" "$work/cpu.after" "$count"
@@ -88,7 +88,7 @@ fresh_fleet() {
   fleet_discard; fleet_pids=(); fleet_sandbox "$bin" bench
   intake="http://127.0.0.1:$http_port"
   fleet_roles "$@" "$http_port" $((http_port + 1)) $((http_port + 2))
-  await_health "$intake"
+  fleet_await_health "$intake"
 }
 
 for rate in ${RATES-250 500 1000}; do

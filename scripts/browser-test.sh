@@ -29,7 +29,7 @@ trap fleet_discard EXIT
 export LOG_LEVEL=warning
 fleet_roles 1 1 1 1 1 1 "$http_port" $((http_port + 1)) $((http_port + 2))
 intake="http://127.0.0.1:$http_port"; api="http://127.0.0.1:$((http_port + 1))"
-await_health "$intake"; await_health "$api"
+fleet_await_health "$intake"; fleet_await_health "$api"
 "$bin" demo --intake "$intake" --api "$api" --count 60 --handle 10 >/dev/null
 mkdir -p artifacts/browser
 INTAKE_URL=$intake API_URL=$api SUBAN_BIN=$bin ARTIFACTS=artifacts/browser \

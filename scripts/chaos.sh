@@ -28,8 +28,8 @@ trap finish EXIT
 # Dead dispatchers' entries are taken over after 5 s, so the run settles soon after.
 export DISPATCH_CLAIM_IDLE=5 LOG_LEVEL=${LOG_LEVEL:-info}
 fleet_roles 2 2 1 1 1 1 "$http_port" $((http_port + 1)) $((http_port + 2))
-await_health "http://127.0.0.1:$http_port"; await_health "http://127.0.0.1:$((http_port + 100))"
-await_health "http://127.0.0.1:$((http_port + 1))"
+fleet_await_health "http://127.0.0.1:$http_port"; fleet_await_health "http://127.0.0.1:$((http_port + 100))"
+fleet_await_health "http://127.0.0.1:$((http_port + 1))"
 
 victims=(intake-0 intake-1 dispatch-0 dispatch-1 sla-sweeper-0 callback-0 analytics-0 api-0)
 echo "chaos: ${seconds}s at $rate appeals/s; kill -9 every ~${kill_every}s among ${victims[*]}; Redis restart at 1/3, PostgreSQL crash at 2/3"

@@ -5,6 +5,7 @@
 #   fleet_roles …          every role with its replica count (below)
 #   fleet_stop             stops every supervised role (SIGTERM, then waits)
 
+source scripts/ports.sh
 fleet_pids=()
 
 # A throw-away Redis and PostgreSQL in a new folder under /tmp (sets work, redis_port,
@@ -14,7 +15,9 @@ fleet_sandbox() {
   local bin=$1 name=$2
   work=$(mktemp -d "/tmp/suban-$name.XXXXXX")
   chmod 755 "$work"
-  redis_port=$((20000 + RANDOM % 10000)); pg_port=$((30000 + RANDOM % 10000)); http_port=$((50000 + RANDOM % 9000))
+  redis_port=$(free_port 20000 25000); pg_port=$(free_port 25000 30000)
+  # Intake, api and sink at +0, +1, +2; replicas 100 apart.
+  http_port=$(free_port 10000 19000 0 1 2 100 101 102 200 201)
   eval "export $(bash scripts/servers.sh start "$work" "$redis_port" "$pg_port" | tr '\n' ' ')"
   fleet_init "$bin" "$work"
   LOG_LEVEL=warning "$bin" migrate >/dev/null
@@ -68,8 +71,5 @@ fleet_stop() {
   for pid in "${fleet_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
 }
 
-# Waits until an HTTP role answers /health.
-await_health() {
-  for _ in $(seq 1 150); do curl -sf "$1/health" >/dev/null && return 0; sleep 0.2; done
-  echo "no answer from $1/health" >&2; return 1
-}
+# Waits until an HTTP role of the fleet answers /health, else shows every role's log.
+fleet_await_health() { await_health "$1" "$fleet_dir"/log/*.log; }

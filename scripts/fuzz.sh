@@ -19,16 +19,16 @@ if [ ! -x "$venv/bin/st" ]; then
 fi
 
 "$bin" migrate >/dev/null
-intake_port=$((40000 + RANDOM % 5000)); api_port=$((45000 + RANDOM % 5000))
+source scripts/ports.sh
+intake_port=$(free_port 10000 19000 0 1); api_port=$((intake_port + 1))
 log_dir="$(mktemp -d)"
 LOG_LEVEL=warning "$bin" intake --port "$intake_port" >"$log_dir/intake.log" 2>&1 &
 intake_pid=$!
 LOG_LEVEL=warning "$bin" api --port "$api_port" >"$log_dir/api.log" 2>&1 &
 api_pid=$!
 trap 'kill $intake_pid $api_pid 2>/dev/null; wait 2>/dev/null; rm -rf "$log_dir"' EXIT
-for port in "$intake_port" "$api_port"; do
-  for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done
-done
+await_health "http://127.0.0.1:$intake_port" "$log_dir/intake.log"
+await_health "http://127.0.0.1:$api_port" "$log_dir/api.log"
 operator_key=$("$bin" keys create --operator --label "fuzz-$RANDOM" 2>/dev/null)
 department=longhua:urban-management
 department_key=$("$bin" keys create --department "$department" --label "fuzz-$RANDOM" 2>/dev/null)
@@ -50,6 +50,6 @@ echo "fuzzing $department's routes on :$api_port with its key"
 config=(--config-file "$log_dir/schemathesis.toml")
 run "http://127.0.0.1:$api_port" --include-path-regex '^/v1/departments/' -H "Authorization: Bearer $department_key" || status=1
 if ! kill -0 "$intake_pid" 2>/dev/null || ! kill -0 "$api_pid" 2>/dev/null; then
-  echo "a role died under fuzzing:"; tail -20 "$log_dir"/*.log; status=1
+  echo "a role died under fuzzing:"; tail -n 40 "$log_dir"/*.log; status=1
 fi
 exit $status

@@ -31,10 +31,10 @@ trap 'exit 130' INT TERM
 
 # Intake replicas on 8080, 8180, …; api on 8081, 8181, …; the SMS/webhook sink on 8099.
 fleet_roles "$INTAKE" "$DISPATCH" "$SWEEPER" "$CALLBACK" "$ANALYTICS" "$API" 8080 8081 8099
-await_health http://127.0.0.1:8080
+fleet_await_health http://127.0.0.1:8080
 echo "intake: http://127.0.0.1:8080 (+$((INTAKE - 1)) more on 8180, 8280, ...), api: http://127.0.0.1:8081, logs: var/log/"
 
-await_health http://127.0.0.1:8081
+fleet_await_health http://127.0.0.1:8081
 "$bin" demo --intake http://127.0.0.1:8080 --api http://127.0.0.1:8081 --count "$DEMO_COUNT"
 "$bin" status   # streams, consumer groups, dead letters, the outbox and deadlines after the demo
 if [ "$STAY" = 1 ]; then

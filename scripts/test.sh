@@ -9,14 +9,16 @@ work=$(mktemp -d /tmp/suban-test.XXXXXX)
 chmod 755 "$work"
 cleanup() { bash scripts/servers.sh stop "$work"; rm -rf "$work"; }
 trap cleanup EXIT
-redis_port=$((20000 + RANDOM % 10000)); pg_port=$((30000 + RANDOM % 10000))
+source scripts/ports.sh
+redis_port=$(free_port 20000 25000); pg_port=$(free_port 25000 30000)
 eval "export $(bash scripts/servers.sh start "$work" "$redis_port" "$pg_port" | tr '\n' ' ')"
 export SUBAN_TEST_PG_PORT=$pg_port
 
 swift build --build-tests "$@"
 export SUBAN_BIN="$(swift build --show-bin-path "$@")/suban"
 swift test --skip-build "$@"
-"$SUBAN_BIN" evaluate classifier   # held-out accuracy; fails below its bars
+"$SUBAN_BIN" evaluate classifier   # held-out category, lead unit and urgency; fails below its bars
+bash scripts/dispatch-http.sh "$@"  # the same held-out appeals over HTTP through a running fleet
 "$SUBAN_BIN" evaluate duplicates   # precision and recall on the labelled pairs; fails below its bars
 bash scripts/fuzz.sh 10            # schemathesis against a live intake and api: no 5xx, every answer as documented
 bash scripts/chaos.sh "${CHAOS_SECONDS:-60}" "$@"   # the fleet under load, killed and restarted: nothing acknowledged lost

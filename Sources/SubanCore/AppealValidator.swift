@@ -51,8 +51,10 @@ public struct AppealValidator: Sendable {
         let urgent = reader.bool("urgent", required: false) ?? false
         let text = reader.string("text", maxCharacters: limits.maxTextCharacters)
 
+        // A place is optional: a consultation ("公积金怎么提取？") or a city-level duty needs none,
+        // and a district or street duty whose text names no place goes to a human dispatcher.
         var location = Location()
-        if let object = reader.object("location", required: true) {
+        if let object = reader.object("location", required: false) {
             var inner = ObjectReader(object, path: "location.", errors: reader.errors)
             inner.rejectUnknown(["district", "street", "community", "address", "coordinates"])
             location.districtCode = inner.string("district", required: false, maxCharacters: 32)

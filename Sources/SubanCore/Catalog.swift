@@ -45,14 +45,18 @@ public struct CatalogItem: Sendable, Hashable, Codable {
     public var coHandlers: [UnitRef]
     /// Phrases citizens use for this duty; the classifier's evidence.
     public var keywords: [String]
+    /// A gas leak, a fire, people trapped: urgent whatever words the citizen uses.
+    public var urgentByNature: Bool
 
-    public init(code: String, categoryCode: String, name: String, lead: UnitRef, coHandlers: [UnitRef] = [], keywords: [String]) {
+    public init(code: String, categoryCode: String, name: String, lead: UnitRef, coHandlers: [UnitRef] = [], keywords: [String],
+                urgentByNature: Bool = false) {
         self.code = code
         self.categoryCode = categoryCode
         self.name = name
         self.lead = lead
         self.coHandlers = coHandlers
         self.keywords = keywords
+        self.urgentByNature = urgentByNature
     }
 }
 
@@ -68,4 +72,25 @@ public struct Catalog: Sendable {
     }
 
     public func item(code: String) -> CatalogItem? { itemsByCode[code] }
+}
+
+/// One citizen appeal with the catalog item a dispatcher gave it: what the models
+/// learn from (the shipped training appeals, operators' corrections) and what they
+/// are measured on (the held-out appeals).
+public struct LabeledAppeal: Sendable, Hashable {
+    public var text: String
+    public var itemCode: String
+    public var urgent: Bool
+    /// The citizen's own label and the district the text names, when the data gives them:
+    /// what a load test needs to submit the appeal as a channel would.
+    public var type: AppealType?
+    public var districtCode: String?
+
+    public init(text: String, itemCode: String, urgent: Bool, type: AppealType? = nil, districtCode: String? = nil) {
+        self.text = text
+        self.itemCode = itemCode
+        self.urgent = urgent
+        self.type = type
+        self.districtCode = districtCode
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SubanLearning
 
 /// What the classifier concluded from an appeal's text.
 public struct Classification: Sendable, Hashable {
@@ -21,188 +22,133 @@ public struct Classification: Sendable, Hashable {
     public var candidates: [Candidate]
 }
 
-/// Text → catalog item, from two kinds of evidence:
-/// - the catalog's phrases, each found in the text adding its length in
-///   characters × `phraseWeight` nats to its items (and their categories), so a
-///   specific phrase ("夜间施工") outweighs a generic one ("施工");
-/// - multinomial naive Bayes over character unigrams and bigrams, trained on the
-///   item names, their phrases and labelled appeals, which carries the citizens'
-///   own words the phrases do not list.
+/// Text → catalog item, in two steps, each a multinomial logistic regression
+/// over the text's character n-grams (`TextFeatures`):
+/// - the category, from a model trained on all of its items' examples together
+///   (about twenty times the data each item has);
+/// - the item within that category, from a model of that category's own.
+/// A wrong item in the right category still reaches the right unit more often
+/// than not. The confidence is P(category) × P(item | category): both steps have
+/// to be sure for the ticket to skip triage.
 ///
-/// It decides in two steps. The category comes from a model trained on all of
-/// its items' examples together — about twenty times the data each item has —
-/// and the item is then the most probable one within that category: a wrong
-/// item in the right category still reaches the right unit more often than not.
+/// Each item learns from its labelled appeals and from its catalog entry (its
+/// name and its keywords), so an item an operator has just added is found by
+/// its keywords before it has a single example.
 public struct Classifier: Sendable {
-    public struct Parameters: Sendable, Hashable {
-        /// Additive smoothing of the feature counts.
-        public var smoothing: Double
-        /// Nats of evidence per character of a matched catalog phrase.
-        public var phraseWeight: Double
-        /// Divides the scores before they become probabilities. Naive Bayes counts
-        /// correlated character n-grams as independent evidence and so is far too
-        /// sure of itself; a temperature makes "confidence" mean what triage needs.
-        public var temperature: Double
+    public let categoryCodes: [String]
+    let categoryModel: SoftmaxRegression
+    /// Per category (in `categoryCodes` order): its item codes, and its model (nil with one item).
+    let itemCodes: [[String]]
+    let itemModels: [SoftmaxRegression?]
 
-        public init(smoothing: Double = 1.0, phraseWeight: Double = 3.0, temperature: Double = 3.0) {
-            self.smoothing = smoothing
-            self.phraseWeight = phraseWeight
-            self.temperature = temperature
-        }
+    init(categoryCodes: [String], categoryModel: SoftmaxRegression, itemCodes: [[String]], itemModels: [SoftmaxRegression?]) {
+        self.categoryCodes = categoryCodes
+        self.categoryModel = categoryModel
+        self.itemCodes = itemCodes
+        self.itemModels = itemModels
     }
 
-    private let items: [CatalogItem]
-    private let categoryOfItem: [Int]
-    private let matcher: PhraseMatcher
-    /// For each phrase of `matcher`, the indices of the items it is evidence for.
-    private let itemsByPhrase: [[Int32]]
-    private let itemModel: NaiveBayes
-    private let categoryModel: NaiveBayes
-    public let parameters: Parameters
-
-    public init(catalog: Catalog, examples: [LabeledAppeal] = [], parameters: Parameters = Parameters()) {
-        self.parameters = parameters
-        items = catalog.items
-        let categoryIndex = Dictionary(catalog.categories.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { first, _ in first })
-        categoryOfItem = items.map { categoryIndex[$0.categoryCode] ?? 0 }
-
-        var byPhrase: [String: [Int32]] = [:]
-        for (index, item) in items.enumerated() {
-            for keyword in item.keywords { byPhrase[keyword, default: []].append(Int32(index)) }
+    public static func train(catalog: Catalog, examples: [LabeledAppeal], options: SoftmaxRegression.Options = .init()) -> Classifier {
+        let categoryCodes = catalog.categories.map(\.code)
+        let categoryIndex = Dictionary(categoryCodes.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        var itemCodes = Array(repeating: [String](), count: categoryCodes.count)
+        var itemPosition: [String: (category: Int, item: Int)] = [:]
+        for item in catalog.items {
+            guard let category = categoryIndex[item.categoryCode], itemPosition[item.code] == nil else { continue }
+            itemPosition[item.code] = (category, itemCodes[category].count)
+            itemCodes[category].append(item.code)
         }
-        let phrases = byPhrase.keys.sorted()
-        matcher = PhraseMatcher(phrases)
-        itemsByPhrase = phrases.map { byPhrase[$0]! }
-
-        let itemIndex = Dictionary(items.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { first, _ in first })
-        var documents: [(item: Int, features: [UInt64])] = []
-        for (index, item) in items.enumerated() {
-            for text in [item.name] + item.keywords { documents.append((index, Self.features(of: text))) }
+        var documents: [(text: String, itemCode: String)] = []
+        for item in catalog.items {
+            documents.append((item.name, item.code))
+            documents.append((([item.name] + item.keywords).joined(separator: " "), item.code))
         }
-        for example in examples {
-            guard let index = itemIndex[example.itemCode] else { continue }
-            documents.append((index, Self.features(of: example.text)))
+        documents += examples.map { ($0.text, $0.itemCode) }
+        var categoryExamples: [SoftmaxRegression.Example] = []
+        var itemExamples = Array(repeating: [SoftmaxRegression.Example](), count: categoryCodes.count)
+        for document in documents {
+            guard let position = itemPosition[document.itemCode] else { continue }
+            let features = TextFeatures.of(document.text)
+            categoryExamples.append(.init(features: features, label: position.category))
+            itemExamples[position.category].append(.init(features: features, label: position.item))
         }
-        itemModel = NaiveBayes(classes: items.count, documents: documents, smoothing: parameters.smoothing)
-        let categories = categoryOfItem
-        categoryModel = NaiveBayes(classes: max(1, catalog.categories.count), documents: documents.map { (categories[$0.item], $0.features) },
-                                   smoothing: parameters.smoothing)
+        // Categories with few appeals weigh as much as those with many: a city's data is never balanced,
+        // and the prior of a well-documented category must not swallow a thin one's appeals.
+        var perCategory = Array(repeating: 0, count: categoryCodes.count)
+        for example in categoryExamples { perCategory[example.label] += 1 }
+        let mean = Float(categoryExamples.count) / Float(max(1, perCategory.filter { $0 > 0 }.count))
+        for index in categoryExamples.indices { categoryExamples[index].weight = mean / Float(perCategory[categoryExamples[index].label]) }
+        let categoryModel = SoftmaxRegression.train(categoryExamples, classCount: max(1, categoryCodes.count), options: options)
+        let itemModels = itemCodes.indices.map { category in
+            itemCodes[category].count > 1 ? SoftmaxRegression.train(itemExamples[category], classCount: itemCodes[category].count, options: options) : nil
+        }
+        return Classifier(categoryCodes: categoryCodes, categoryModel: categoryModel, itemCodes: itemCodes, itemModels: itemModels)
     }
 
     public func classify(_ text: String) -> Classification {
-        let features = Self.features(of: text)
-        guard !features.isEmpty, !items.isEmpty else { return Classification(itemCode: nil, confidence: 0, candidates: []) }
-        var itemScores = itemModel.logLikelihoods(features)
-        var categoryScores = categoryModel.logLikelihoods(features)
-        var phraseEvidence = Array(repeating: 0.0, count: categoryScores.count)
-        for phrase in matcher.matches(in: text) {
-            let weight = Double(matcher.phrases[phrase].count) * parameters.phraseWeight
-            var categoriesHit = Set<Int>()
-            for item in itemsByPhrase[phrase] {
-                itemScores[Int(item)] += weight
-                categoriesHit.insert(categoryOfItem[Int(item)])
-            }
-            for category in categoriesHit { phraseEvidence[category] += weight }
-        }
-        for index in categoryScores.indices { categoryScores[index] += phraseEvidence[index] }
-        let categoryProbabilities = Self.softmax(categoryScores, temperature: parameters.temperature)
-        let itemProbabilities = Self.softmax(itemScores, temperature: parameters.temperature)
-        let category = categoryProbabilities.indices.max { categoryProbabilities[$0] < categoryProbabilities[$1] }!
-        let inCategory = itemProbabilities.indices.filter { categoryOfItem[$0] == category }
-        let withinTotal = inCategory.reduce(0) { $0 + itemProbabilities[$1] }
-        let best = inCategory.max { itemProbabilities[$0] < itemProbabilities[$1] }!
-        // P(category) × P(item | category): both steps have to be sure for the ticket to skip triage.
-        let confidence = categoryProbabilities[category] * (withinTotal > 0 ? itemProbabilities[best] / withinTotal : 0)
-        let ranked = itemProbabilities.indices.sorted { itemProbabilities[$0] != itemProbabilities[$1] ? itemProbabilities[$0] > itemProbabilities[$1] : $0 < $1 }
-        var candidates = [Classification.Candidate(itemCode: items[best].code, probability: itemProbabilities[best])]
-        for index in ranked where index != best && candidates.count < 5 {
-            candidates.append(.init(itemCode: items[index].code, probability: itemProbabilities[index]))
-        }
-        return Classification(itemCode: items[best].code, confidence: confidence, candidates: candidates)
+        classify(features: TextFeatures.of(text))
     }
 
-    static func softmax(_ scores: [Double], temperature: Double) -> [Double] {
-        let top = scores.max() ?? 0
-        let exponentials = scores.map { exp(($0 - top) / temperature) }
-        let total = exponentials.reduce(0, +)
-        return exponentials.map { $0 / total }
+    public func classify(features: [UInt64]) -> Classification {
+        guard !features.isEmpty, !categoryCodes.isEmpty else { return Classification(itemCode: nil, confidence: 0, candidates: []) }
+        let categoryProbabilities = categoryModel.probabilities(features)
+        // The two likeliest categories' items compete for the candidate list; the rest are too unlikely to show.
+        let ranked = categoryProbabilities.indices.sorted { categoryProbabilities[$0] > categoryProbabilities[$1] }
+        var candidates: [Classification.Candidate] = []
+        for category in ranked.prefix(2) where !itemCodes[category].isEmpty {
+            let withinCategory = itemModels[category]?.probabilities(features) ?? [1]
+            for (index, code) in itemCodes[category].enumerated() {
+                candidates.append(.init(itemCode: code, probability: categoryProbabilities[category] * withinCategory[index]))
+            }
+        }
+        guard let bestCategory = ranked.first(where: { !itemCodes[$0].isEmpty }) else {
+            return Classification(itemCode: nil, confidence: 0, candidates: [])
+        }
+        candidates.sort { $0.probability != $1.probability ? $0.probability > $1.probability : $0.itemCode < $1.itemCode }
+        let best = candidates.first { itemCodes[bestCategory].contains($0.itemCode) }!
+        var shown = [best]
+        for candidate in candidates where candidate != best && shown.count < 5 { shown.append(candidate) }
+        return Classification(itemCode: best.itemCode, confidence: best.probability, candidates: shown)
     }
 
-    /// Character unigrams and bigrams of the letters, digits and CJK characters,
-    /// with a bigram never spanning punctuation.
-    static func features(of text: String) -> [UInt64] {
-        var features: [UInt64] = []
-        var previous: UInt64?
-        for scalar in text.unicodeScalars {
-            guard scalar.properties.isAlphabetic || scalar.properties.numericType != nil else {
-                previous = nil
-                continue
-            }
-            let value = UInt64(scalar.properties.lowercaseMapping.unicodeScalars.first?.value ?? scalar.value)
-            features.append(value << 32)
-            if let previous { features.append(previous << 32 | value) }
-            previous = value
-        }
-        return features
+    /// The category probabilities, best first, for explanations and evaluation.
+    public func categories(of text: String) -> [(code: String, probability: Double)] {
+        let probabilities = categoryModel.probabilities(TextFeatures.of(text))
+        return zip(categoryCodes, probabilities).sorted { $0.1 > $1.1 }.map { ($0.0, $0.1) }
     }
+
+    public var featureCount: Int { categoryModel.featureCount + itemModels.reduce(0) { $0 + ($1?.featureCount ?? 0) } }
 }
 
-/// Multinomial naive Bayes with additive smoothing and a uniform prior, stored
-/// sparsely: a class's log-likelihood is the count of features × its "unseen"
-/// log-probability, corrected for the features it did see.
-struct NaiveBayes: Sendable {
-    /// log P(feature | class) for a feature the class never showed.
-    private let unseenLogProbability: [Double]
-    /// For each feature seen in training: (class, log P(feature | class) − unseen) for the classes that showed it.
-    private let seenAdjustment: [UInt64: [(classIndex: Int32, delta: Double)]]
-
-    init(classes: Int, documents: [(Int, [UInt64])], smoothing: Double) {
-        var counts = Array(repeating: [UInt64: Double](), count: classes)
-        for (classIndex, features) in documents {
-            for feature in features { counts[classIndex][feature, default: 0] += 1 }
+extension Classifier {
+    public func encode(into writer: inout ModelWriter) {
+        writer.tag("CLS1")
+        writer.strings(categoryCodes)
+        categoryModel.encode(into: &writer)
+        for (codes, model) in zip(itemCodes, itemModels) {
+            writer.strings(codes)
+            writer.integer(model == nil ? 0 : 1)
+            model?.encode(into: &writer)
         }
-        let vocabulary = Double(Set(counts.flatMap(\.keys)).count)
-        var unseen: [Double] = []
-        var adjustments: [UInt64: [(classIndex: Int32, delta: Double)]] = [:]
-        for (classIndex, classCounts) in counts.enumerated() {
-            let denominator = classCounts.values.reduce(0, +) + smoothing * vocabulary
-            let base = log(smoothing / denominator)
-            unseen.append(base)
-            for (feature, count) in classCounts {
-                adjustments[feature, default: []].append((Int32(classIndex), log((count + smoothing) / denominator) - base))
+    }
+
+    public init(from reader: inout ModelReader) throws(ModelReader.Malformed) {
+        try reader.expect("CLS1")
+        categoryCodes = try reader.strings()
+        categoryModel = try SoftmaxRegression(from: &reader)
+        guard categoryModel.classCount == max(1, categoryCodes.count) else { throw ModelReader.Malformed(reason: "category model does not fit its categories") }
+        var itemCodes: [[String]] = []
+        var itemModels: [SoftmaxRegression?] = []
+        for _ in categoryCodes {
+            let codes = try reader.strings()
+            let model = try reader.integer() == 1 ? try SoftmaxRegression(from: &reader) : nil
+            guard model.map({ $0.classCount == codes.count }) ?? (codes.count <= 1) else {
+                throw ModelReader.Malformed(reason: "item model does not fit its items")
             }
+            itemCodes.append(codes)
+            itemModels.append(model)
         }
-        unseenLogProbability = unseen
-        seenAdjustment = adjustments
-    }
-
-    func logLikelihoods(_ features: [UInt64]) -> [Double] {
-        var scores = unseenLogProbability.map { $0 * Double(features.count) }
-        for feature in features {
-            guard let seen = seenAdjustment[feature] else { continue }
-            for (classIndex, delta) in seen { scores[Int(classIndex)] += delta }
-        }
-        return scores
-    }
-}
-
-/// Life or property at risk: the signals that make an appeal urgent even when
-/// the channel did not flag it.
-public enum UrgencyDetector {
-    public static let signals: [String] = [
-        "着火", "起火", "失火", "火灾", "冒烟", "火花", "电线起火", "爆炸", "燃气泄漏", "煤气泄漏", "闻到燃气味", "燃气味",
-        "煤气味", "被困", "困在电梯", "困电梯", "坍塌", "倒塌", "塌方", "塌陷", "水浸", "内涝", "被淹", "淹水", "洪水",
-        "受伤", "流血", "昏迷", "晕倒", "触电", "漏电", "溺水", "跳楼", "轻生", "正在被骗", "正在转账", "持刀",
-        "滑坡", "泥石流", "有人掉", "危险", "快要倒",
-        // Learnt from the training split's urgent appeals the list above missed.
-        "不想活", "上吐下泻", "中毒", "下坠", "困在", "困了", "反锁", "被埋", "求救", "救命", "垮塌", "掉下来", "电死", "被电",
-        "落水", "漏气", "焦糊味", "浓烟", "进水", "还在涨", "往下掉", "滚下来", "没回来", "没回家", "拦住", "迷路",
-    ]
-
-    private static let matcher = PhraseMatcher(signals)
-
-    /// The signals found in `text`, in list order; empty when none.
-    public static func signals(in text: String) -> [String] {
-        matcher.matches(in: text).sorted().map { signals[$0] }
+        self.itemCodes = itemCodes
+        self.itemModels = itemModels
     }
 }

@@ -13,14 +13,20 @@ public struct DispatchEvaluation: Sendable {
     public var department = Tally()
     /// Urgent appeals the urgency detector flagged.
     public var urgentRecall = Tally()
+    /// Flagged appeals that were urgent.
+    public var urgentPrecision = Tally()
     /// Non-urgent appeals it flagged anyway.
     public var falseUrgent = Tally()
+    /// The urgent appeals it missed, for the report.
+    public var missedUrgent: [LabeledAppeal] = []
     /// Appeals whose confidence sends them to manual triage, and how many of the rest had the right category.
     public var triaged = 0
     public var autoDispatchedCategory = Tally()
     public var byCategory: [String: Tally] = [:]
     /// (gold category, predicted category) → count, for the wrong ones.
     public var confusions: [String: Int] = [:]
+    /// gold category → predicted category → count, for every appeal.
+    public var matrix: [String: [String: Int]] = [:]
     /// Each appeal's confidence and whether its category was right, for `atThreshold`.
     private var outcomes: [(confidence: Double, categoryRight: Bool)] = []
 
@@ -32,6 +38,15 @@ public struct DispatchEvaluation: Sendable {
         return (outcomes.isEmpty ? 0 : Double(outcomes.count - automatic.total) / Double(outcomes.count), automatic)
     }
 
+    /// Calibration: for each band of confidence (0–0.1, 0.1–0.2, …), how many appeals
+    /// fell in it and how many of those had the right category. A calibrated model's
+    /// accuracy in a band is about the band's confidence.
+    public func calibration(bands: Int = 10) -> [(range: ClosedRange<Double>, tally: Tally)] {
+        var tallies = Array(repeating: Tally(), count: bands)
+        for outcome in outcomes { tallies[min(bands - 1, Int(outcome.confidence * Double(bands)))].count(outcome.categoryRight) }
+        return tallies.enumerated().map { (Double($0.offset) / Double(bands)...Double($0.offset + 1) / Double(bands), $0.element) }
+    }
+
     public init(dispatcher: Dispatcher, appeals: [LabeledAppeal]) {
         for appeal in appeals {
             guard let gold = dispatcher.catalog.item(code: appeal.itemCode) else { continue }
@@ -41,9 +56,14 @@ public struct DispatchEvaluation: Sendable {
             category.count(categoryRight)
             item.count(predicted?.code == gold.code)
             byCategory[gold.categoryCode, default: Tally()].count(categoryRight)
+            matrix[gold.categoryCode, default: [:]][predicted?.categoryCode ?? "none", default: 0] += 1
             if !categoryRight { confusions["\(gold.categoryCode) → \(predicted?.categoryCode ?? "none")", default: 0] += 1 }
 
-            let place = TerritoryResolver.resolve(appeal.text)
+            // The place as dispatch would find it: the district the channel gave, then the text.
+            let found = TerritoryResolver.resolve(appeal.text)
+            let place = appeal.districtCode.map { district in
+                TerritoryResolver.Place(districtCode: district, streetCode: found.districtCode == district ? found.streetCode : nil)
+            } ?? found
             // With no place in the text, a district or street duty cannot be placed: compare the kind of unit instead.
             let goldLead = dispatcher.router.route(gold, at: place)?.first?.departmentCode ?? gold.lead.description
             let predictedLead = predicted.map { dispatcher.router.route($0, at: place)?.first?.departmentCode ?? $0.lead.description }
@@ -53,8 +73,10 @@ public struct DispatchEvaluation: Sendable {
             if classification.confidence < dispatcher.triageThreshold { triaged += 1 }
             else { autoDispatchedCategory.count(categoryRight) }
 
-            let flagged = !UrgencyDetector.signals(in: appeal.text).isEmpty
+            let flagged = dispatcher.model.urgency.assess(appeal.text, item: predicted).urgent
             if appeal.urgent { urgentRecall.count(flagged) } else { falseUrgent.count(flagged) }
+            if flagged { urgentPrecision.count(appeal.urgent) }
+            if appeal.urgent && !flagged { missedUrgent.append(appeal) }
         }
     }
 }

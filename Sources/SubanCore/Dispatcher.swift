@@ -1,4 +1,5 @@
 import Foundation
+import SubanLearning
 
 /// The whole dispatch decision for one ticket, pure: classify, detect urgency,
 /// place it, route it — or send it to a human dispatcher.
@@ -24,31 +25,38 @@ public struct Dispatcher: Sendable {
         public var item: CatalogItem
         public var classification: Classification
         public var urgent: Bool
+        /// Why it is urgent, in words (the item's nature, hazard words, the model's probability).
         public var urgentSignals: [String]
         public var place: TerritoryResolver.Place
         public var units: [RoutedUnit]
     }
 
     public let catalog: Catalog
-    public let classifier: Classifier
+    public let model: AppealModel
     public let router: Router
     /// Below this confidence a human dispatcher decides.
     public var triageThreshold: Double
 
-    /// `examples` are the labelled appeals the classifier learns from besides the catalog's phrases.
-    public init(catalog: Catalog, departments: [Department], examples: [LabeledAppeal] = AppealCorpus.training,
-                parameters: Classifier.Parameters = .init(), triageThreshold: Double = 0.2) {
+    public init(catalog: Catalog, departments: [Department], model: AppealModel, triageThreshold: Double = Dispatcher.defaultTriageThreshold) {
         self.catalog = catalog
-        self.classifier = Classifier(catalog: catalog, examples: examples, parameters: parameters)
+        self.model = model
         self.router = Router(departments: departments)
         self.triageThreshold = triageThreshold
     }
 
+    /// Chosen from the calibration table of `suban evaluate classifier --validation`
+    /// (training data only): below it, fewer than half of the automatic decisions were right.
+    public static let defaultTriageThreshold = 0.12
+
+    public var classifier: Classifier { model.classifier }
+
     public func decide(_ input: Input) -> Decision {
-        let signals = UrgencyDetector.signals(in: input.text)
-        let urgent = input.urgentFlag || !signals.isEmpty
-        let classification = classifier.classify(input.text)
-        guard let code = classification.itemCode, let item = catalog.item(code: code) else {
+        let features = TextFeatures.of(input.text)
+        let classification = model.classifier.classify(features: features)
+        let item = classification.itemCode.flatMap(catalog.item(code:))
+        let urgency = model.urgency.assess(input.text, features: features, item: item)
+        let urgent = input.urgentFlag || urgency.urgent
+        guard let item else {
             return .triage(reason: "no catalog item matches the text", classification: classification, urgent: urgent)
         }
         guard classification.confidence >= triageThreshold else {
@@ -66,7 +74,7 @@ public struct Dispatcher: Sendable {
         guard let units = router.route(item, at: place) else {
             return .triage(reason: "no district for a \(item.lead) duty", classification: classification, urgent: urgent)
         }
-        return .assign(Assignment(item: item, classification: classification, urgent: urgent, urgentSignals: signals, place: place, units: units))
+        return .assign(Assignment(item: item, classification: classification, urgent: urgent, urgentSignals: urgency.reasons, place: place, units: units))
     }
 }
 

@@ -14,7 +14,8 @@ public enum CatalogStore {
         let categoryRows = RecordSet.encode(catalog.categories.map { ["code": .string($0.code), "name": .string($0.name)] })
         let itemRows = RecordSet.encode(catalog.items.map {
             ["code": .string($0.code), "category_code": .string($0.categoryCode), "name": .string($0.name), "lead": .string($0.lead.description),
-             "co_handlers": .array($0.coHandlers.map { .string($0.description) }), "keywords": .array($0.keywords.map(JSONValue.string))]
+             "co_handlers": .array($0.coHandlers.map { .string($0.description) }), "keywords": .array($0.keywords.map(JSONValue.string)),
+             "urgent_by_nature": .bool($0.urgentByNature)]
         })
         var added = try connection.query("""
             INSERT INTO departments (code, name, level, district_code)
@@ -27,10 +28,11 @@ public enum CatalogStore {
             ON CONFLICT (code) DO NOTHING
             """, [categoryRows]).affectedRows
         added += try connection.query("""
-            INSERT INTO catalog_items (code, category_code, name, lead, co_handlers, keywords)
+            INSERT INTO catalog_items (code, category_code, name, lead, co_handlers, keywords, urgent_by_nature)
             SELECT code, category_code, name, lead,
-                   ARRAY(SELECT jsonb_array_elements_text(co_handlers)), ARRAY(SELECT jsonb_array_elements_text(keywords))
-            FROM jsonb_to_recordset($1::jsonb) AS x(code text, category_code text, name text, lead text, co_handlers jsonb, keywords jsonb)
+                   ARRAY(SELECT jsonb_array_elements_text(co_handlers)), ARRAY(SELECT jsonb_array_elements_text(keywords)), urgent_by_nature
+            FROM jsonb_to_recordset($1::jsonb)
+                 AS x(code text, category_code text, name text, lead text, co_handlers jsonb, keywords jsonb, urgent_by_nature boolean)
             ON CONFLICT (code) DO NOTHING
             """, [itemRows]).affectedRows
         return added
@@ -47,14 +49,15 @@ public enum CatalogStore {
         }
         let decoder = JSONDecoder()
         let items = try connection.query("""
-            SELECT code, category_code, name, lead, to_jsonb(co_handlers)::text AS co_handlers, to_jsonb(keywords)::text AS keywords
+            SELECT code, category_code, name, lead, to_jsonb(co_handlers)::text AS co_handlers, to_jsonb(keywords)::text AS keywords, urgent_by_nature
             FROM catalog_items WHERE active ORDER BY code
             """).compactMap { row -> CatalogItem? in
             guard let lead = UnitRef(try row.decode("lead", as: String.self)) else { return nil }
             let coHandlers = try decoder.decode([String].self, from: Data(try row.decode("co_handlers", as: String.self).utf8))
             let keywords = try decoder.decode([String].self, from: Data(try row.decode("keywords", as: String.self).utf8))
             return CatalogItem(code: try row.decode("code"), categoryCode: try row.decode("category_code"), name: try row.decode("name"),
-                               lead: lead, coHandlers: coHandlers.compactMap(UnitRef.init), keywords: keywords)
+                               lead: lead, coHandlers: coHandlers.compactMap(UnitRef.init), keywords: keywords,
+                               urgentByNature: try row.decode("urgent_by_nature"))
         }
         return (Catalog(categories: categories, items: items), departments)
     }

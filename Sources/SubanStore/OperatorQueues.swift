@@ -84,9 +84,15 @@ public enum OperatorQueues {
             .first?.decode("category_code") else {
             throw LifecycleError.invalid(field: "item", reason: "no active catalog item '\(item)'")
         }
-        try connection.query("""
+        let placed = try connection.query("""
             UPDATE tickets SET item_code = $2, category_code = $3, confidence = 1 WHERE id = $1 AND status = 'triage'
+            RETURNING text, urgent
             """, [ticketID, item, category])
+        // The operator's choice is the best label the city has: the next `suban train` learns from it.
+        if let ticket = placed.first {
+            try ModelStore.recordCorrection(ticketID: ticketID, text: try ticket.decode("text"), itemCode: item, urgent: try ticket.decode("urgent"),
+                                            source: .triage, operator: nil, on: connection)
+        }
     }
 
     public static func requireDepartments(_ codes: [String], field: (Int) -> String, on connection: PostgresConnection) throws {

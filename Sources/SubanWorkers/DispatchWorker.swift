@@ -5,6 +5,7 @@ import Postgres
 import Redis
 import ServiceLifecycle
 import SubanCore
+import SubanData
 import SubanStore
 
 /// One consumer of the dispatch group on the new-tickets stream.
@@ -22,7 +23,7 @@ public struct DispatchWorker: Service {
         public var consumer: StreamConsumer.Configuration
         /// How often the catalog is re-read, so operators' edits apply without a restart.
         public var catalogRefresh: Duration = .seconds(60)
-        public var triageThreshold = 0.2
+        public var triageThreshold = Dispatcher.defaultTriageThreshold
         public var duplicates = DuplicateDetector.Parameters()
 
         public init(consumer: String) {
@@ -45,25 +46,56 @@ public struct DispatchWorker: Service {
     }
 
     public func run() async throws {
-        var dispatcher: Dispatcher?
+        var dispatchers: Dispatchers?
         var loadedAt = ContinuousClock.now
         await consumer.run { entries in
-            if dispatcher == nil || ContinuousClock.now - loadedAt > configuration.catalogRefresh {
-                dispatcher = try await loadDispatcher()
+            if dispatchers == nil || ContinuousClock.now - loadedAt > configuration.catalogRefresh {
+                dispatchers = try await loadDispatchers(reusing: dispatchers)
                 loadedAt = .now
             }
-            try await process(entries, with: dispatcher!)
+            try await process(entries, with: dispatchers!.active, shadow: dispatchers!.shadow)
         }
     }
 
-    func loadDispatcher() async throws -> Dispatcher {
-        let (catalog, departments) = try await postgres.withConnection { try CatalogStore.load(on: $0) }
-        logger.info("catalog loaded", metadata: ["items": "\(catalog.items.count)", "departments": "\(departments.count)"])
-        return Dispatcher(catalog: catalog, departments: departments, triageThreshold: configuration.triageThreshold)
+    /// The dispatcher that acts, and the shadow one that only decides and logs.
+    struct Dispatchers {
+        var active: Dispatcher
+        var activeVersion: Int?
+        var shadow: Dispatcher?
+        var shadowVersion: Int?
+    }
+
+    func loadDispatcher() async throws -> Dispatcher { try await loadDispatchers(reusing: nil).active }
+
+    /// The catalog as operators left it, with the active model from PostgreSQL (the
+    /// shipped one until `suban train` stored one); a model is decoded again only when
+    /// its version changed, so a promotion takes effect within `catalogRefresh`.
+    func loadDispatchers(reusing previous: Dispatchers?) async throws -> Dispatchers {
+        let (catalog, departments, versions) = try await postgres.withConnection { connection in
+            let (catalog, departments) = try CatalogStore.load(on: connection)
+            return (catalog, departments, try ModelStore.current(on: connection))
+        }
+        func model(_ version: Int?, previous: (version: Int?, dispatcher: Dispatcher?)) async throws -> AppealModel? {
+            guard let version else { return nil }
+            if previous.version == version, let dispatcher = previous.dispatcher { return dispatcher.model }
+            guard let stored = try await postgres.withConnection({ try ModelStore.model(version, on: $0) }) else { return nil }
+            let model = try AppealModel(encoded: stored.bytes, lexicon: ShippedData.shenzhen.lexicon)
+            logger.info("dispatch model loaded", metadata: ["version": "\(version)", "bytes": "\(stored.bytes.count)"])
+            return model
+        }
+        let active = try await model(versions.active, previous: (previous?.activeVersion, previous?.active)) ?? ShippedData.trainedModel
+        let shadow = try await model(versions.shadow, previous: (previous?.shadowVersion, previous?.shadow))
+        logger.info("catalog loaded", metadata: ["items": "\(catalog.items.count)", "departments": "\(departments.count)",
+                                                 "model": "\(versions.active.map(String.init) ?? "shipped")"])
+        let threshold = configuration.triageThreshold
+        return Dispatchers(active: Dispatcher(catalog: catalog, departments: departments, model: active, triageThreshold: threshold),
+                           activeVersion: versions.active,
+                           shadow: shadow.map { Dispatcher(catalog: catalog, departments: departments, model: $0, triageThreshold: threshold) },
+                           shadowVersion: versions.shadow)
     }
 
     /// Steps 2 and 3 for one batch of stream entries.
-    func process(_ entries: [StreamEntry], with dispatcher: Dispatcher) async throws {
+    func process(_ entries: [StreamEntry], with dispatcher: Dispatcher, shadow: Dispatcher? = nil) async throws {
         var ids: [UUID] = []
         for entry in entries {
             if let id = entry.fields["ticket"].flatMap(UUID.init(uuidString:)) {
@@ -83,6 +115,7 @@ public struct DispatchWorker: Service {
             let decideStart = ContinuousClock.now
             for ticket in tickets {
                 let decision = dispatcher.decide(ticket.input)
+                if let shadow { Self.compare(decision, with: shadow.decide(ticket.input), ticket: ticket.id, logger: logger) }
                 outcomes.append(TicketStore.DispatchOutcome(ticketID: ticket.id, decision: decision))
                 if let report = DuplicateDetector.Report(id: ticket.id, decision: decision, input: ticket.input, receivedAt: ticket.receivedAt) {
                     reports.append(report)
@@ -108,5 +141,22 @@ public struct DispatchWorker: Service {
         StageMetrics.time(StageMetrics.dispatchStage("publish"), since: publishing)
         try await consumer.ack(entries)
         logger.debug("dispatched batch", metadata: ["entries": "\(entries.count)", "published": "\(outbox.count)"])
+    }
+
+    /// Shadow mode: the candidate model's decision is logged and counted beside the one that acted, never used.
+    static func compare(_ decision: Dispatcher.Decision, with shadow: Dispatcher.Decision, ticket: UUID, logger: Logger) {
+        func summary(_ decision: Dispatcher.Decision) -> (item: String, urgent: Bool) {
+            switch decision {
+            case .assign(let assignment): (assignment.item.code, assignment.urgent)
+            case .triage(_, _, let urgent): ("triage", urgent)
+            }
+        }
+        let (active, candidate) = (summary(decision), summary(shadow))
+        let agreed = active == candidate
+        StageMetrics.shadowDecision(agreed: agreed).increment()
+        if !agreed {
+            logger.info("shadow model disagrees", metadata: ["ticket": "\(ticket.postgresText)", "active": "\(active.item)\(active.urgent ? " urgent" : "")",
+                                                            "shadow": "\(candidate.item)\(candidate.urgent ? " urgent" : "")"])
+        }
     }
 }

@@ -11,6 +11,10 @@ public enum StageMetrics {
     static let intakeCommit = Metrics.Timer(label: "suban_intake_commit_seconds")
     /// Dispatch: classify and place (decide), the transaction around it (record), publishing (publish).
     static func dispatchStage(_ stage: String) -> Metrics.Timer { Metrics.Timer(label: "suban_dispatch_stage_seconds", dimensions: [("stage", stage)]) }
+    /// Dispatch: decisions of the shadow model, by whether they agreed with the active one's.
+    static func shadowDecision(agreed: Bool) -> Counter {
+        Counter(label: "suban_dispatch_shadow_decisions_total", dimensions: [("agreed", agreed ? "yes" : "no")])
+    }
     /// Outbox rows put on their streams, by who published them (the writer, or the relay later).
     static func published(_ path: String) -> Counter { Counter(label: "suban_outbox_published_total", dimensions: [("path", path)]) }
     static let publishTime = Metrics.Timer(label: "suban_outbox_publish_seconds")

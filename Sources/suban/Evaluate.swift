@@ -3,6 +3,7 @@ import BlockingIO
 import Foundation
 import Histogram
 import SubanCore
+import SubanData
 
 /// Accuracy of the pure dispatch decisions on the shipped labelled data, with
 /// bars that make CI fail when a catalog or model change makes them worse.
@@ -13,64 +14,91 @@ struct Evaluate: ParsableCommand {
 
     struct Classifier: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Category, item and department accuracy and urgent recall on the held-out appeals.")
+            abstract: "Category, item and lead-unit accuracy, calibration, triage and urgency on the held-out appeals.",
+            discussion: """
+                The held-out appeals were written apart from the training ones and nothing trains or tunes on them. \
+                --validation measures on every fifth training appeal instead, learning from the other four: use it to tune.
+                """)
 
-        // The bars sit just under the figures measured when the corpus last changed; raise them as the model improves.
-        @Option(help: "Fail below this category accuracy.") var minCategory = 0.72
-        @Option(help: "Fail below this lead-department accuracy.") var minDepartment = 0.64
-        @Option(help: "Fail below this urgent recall.") var minUrgentRecall = 0.90
-        @Flag(help: "Tune without touching the held-out split: learn from three of each item's four training appeals, measure on the fourth.")
+        @Option(help: "Fail below this category accuracy.") var minCategory = 0.90
+        @Option(help: "Fail below this lead-unit accuracy.") var minDepartment = 0.90
+        @Option(help: "Fail below this urgent recall.") var minUrgentRecall = 0.98
+        @Option(help: "Fail below this urgent precision.") var minUrgentPrecision = 0.60
+        @Flag(help: "Tune without touching the held-out appeals: learn from four of every five training appeals, measure on the fifth.")
         var validation = false
-        @Option(help: "Smoothing of the naive Bayes counts.") var smoothing = SubanCore.Classifier.Parameters().smoothing
-        @Option(help: "Nats of evidence per character of a matched catalog phrase.") var phraseWeight = SubanCore.Classifier.Parameters().phraseWeight
-        @Option(help: "Temperature that turns scores into probabilities.") var temperature = SubanCore.Classifier.Parameters().temperature
+        @Option(help: "The model's probability of urgency at which an appeal counts as urgent.") var urgencyThreshold: Double?
+        @Option(help: "Triage below this confidence.") var triageThreshold = Dispatcher.defaultTriageThreshold
+        @Option(help: "A data folder laid out as the shipped one (catalog.jsonl, appeals/, hazards.json).") var data: String?
 
         func run() throws {
-            var learnFrom = AppealCorpus.training
-            var appeals = AppealCorpus.heldOut
+            let data = try self.data.map { try ShippedData(folder: URL(fileURLWithPath: $0)) } ?? .shenzhen
+            var learnFrom = data.training
+            var appeals = data.heldOut
             if validation {
-                var seen: [String: Int] = [:]
-                let fourth = learnFrom.map { appeal in
-                    defer { seen[appeal.itemCode, default: 0] += 1 }
-                    return seen[appeal.itemCode, default: 0] % 4 == 3
-                }
-                appeals = zip(learnFrom, fourth).filter { $1 }.map(\.0)
-                learnFrom = zip(learnFrom, fourth).filter { !$1 }.map(\.0)
+                appeals = learnFrom.enumerated().filter { $0.offset % 5 == 4 }.map(\.element)
+                learnFrom = learnFrom.enumerated().filter { $0.offset % 5 != 4 }.map(\.element)
             }
-            let dispatcher = Dispatcher(catalog: .shenzhen, departments: Departments.all, examples: learnFrom,
-                                        parameters: .init(smoothing: smoothing, phraseWeight: phraseWeight, temperature: temperature))
+            let clock = ContinuousClock()
+            let started = clock.now
+            var model = self.data == nil && !validation ? ShippedData.trainedModel
+                : AppealModel.train(catalog: data.catalog, examples: learnFrom, lexicon: data.lexicon)
+            if let urgencyThreshold { model = AppealModel(classifier: model.classifier, urgency: model.urgency.with(threshold: urgencyThreshold)) }
+            print("model trained in \(Speed.milliseconds(clock.now - started)) ms from \(learnFrom.count) appeals (\(model.classifier.featureCount) weighted features)")
+            let dispatcher = Dispatcher(catalog: data.catalog, departments: Departments.all, model: model, triageThreshold: triageThreshold)
             let report = DispatchEvaluation(dispatcher: dispatcher, appeals: appeals)
-            print("""
-                \(validation ? "validation" : "held-out") appeals  \(appeals.count) of \(AppealCorpus.shenzhen.count) (\(Catalog.shenzhen.items.count) catalog items, \(learnFrom.count) learnt from)
-                category accuracy     \(Self.line(report.category))
-                item accuracy         \(Self.line(report.item))
-                department accuracy   \(Self.line(report.department))
-                urgent recall         \(Self.line(report.urgentRecall))
-                false urgent          \(Self.line(report.falseUrgent))
-                sent to triage        \(report.triaged) (\(Evaluate.percent(Double(report.triaged) / Double(max(1, appeals.count)))))
-                auto-dispatched, right category \(Self.line(report.autoDispatchedCategory))
-
-                by category:
-                """)
-            for (code, tally) in report.byCategory.sorted(by: { $0.key < $1.key }) {
-                print("  \(code.padding(toLength: 18, withPad: " ", startingAt: 0)) \(Self.line(tally))")
-            }
-            print("triage threshold → share to a human, category accuracy of the rest:")
-            for threshold in [0.2, 0.35, 0.5, 0.65, 0.8] {
-                let (share, automatic) = report.atThreshold(threshold)
-                print("  \(String(format: "%.2f", threshold))  \(Evaluate.percent(share)) to triage, \(Self.line(automatic)) right")
-            }
-            let confusions = report.confusions.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(8)
-            if !confusions.isEmpty {
-                print("most frequent confusions:")
-                for (pair, count) in confusions { print("  \(count)× \(pair)") }
-            }
-            try Evaluate.hold([("category accuracy", report.category.rate, minCategory), ("department accuracy", report.department.rate, minDepartment),
-                               ("urgent recall", report.urgentRecall.rate, minUrgentRecall)])
+            Evaluate.printReport(report, of: appeals, name: validation ? "validation" : "held-out", triageThreshold: triageThreshold, urgencyThreshold: model.urgency.threshold)
+            try Evaluate.hold([("category accuracy", report.category.rate, minCategory), ("lead-unit accuracy", report.department.rate, minDepartment),
+                               ("urgent recall", report.urgentRecall.rate, minUrgentRecall), ("urgent precision", report.urgentPrecision.rate, minUrgentPrecision)])
         }
 
         static func line(_ tally: DispatchEvaluation.Tally) -> String {
             "\(percent(tally.rate))  (\(tally.correct)/\(tally.total))"
+        }
+    }
+
+    /// The whole report: figures, calibration, the triage trade-off, the confusion matrix and the missed urgent appeals.
+    static func printReport(_ report: DispatchEvaluation, of appeals: [LabeledAppeal], name: String, triageThreshold: Double, urgencyThreshold: Double) {
+        let line = Classifier.line
+        Swift.print("""
+            \(name) appeals      \(appeals.count) (\(appeals.filter(\.urgent).count) urgent)
+            category accuracy     \(line(report.category))
+            item accuracy         \(line(report.item))
+            lead-unit accuracy    \(line(report.department))
+            urgent recall         \(line(report.urgentRecall))
+            urgent precision      \(line(report.urgentPrecision))   (model threshold \(String(format: "%.2f", urgencyThreshold)))
+            false urgent          \(line(report.falseUrgent))
+            sent to triage        \(report.triaged) (\(percent(Double(report.triaged) / Double(max(1, appeals.count))))) below \(String(format: "%.2f", triageThreshold))
+            auto-dispatched, right category \(line(report.autoDispatchedCategory))
+
+            by category:
+            """)
+        for (code, tally) in report.byCategory.sorted(by: { $0.key < $1.key }) {
+            Swift.print("  \(code.padding(toLength: 18, withPad: " ", startingAt: 0)) \(line(tally))")
+        }
+        Swift.print("calibration (confidence band → appeals, right category):")
+        for (range, tally) in report.calibration() where tally.total > 0 {
+            Swift.print("  \(String(format: "%.1f–%.1f", range.lowerBound, range.upperBound))  \(String(tally.total).padding(toLength: 5, withPad: " ", startingAt: 0)) \(percent(tally.rate))")
+        }
+        Swift.print("triage threshold → share to a human, category accuracy of the rest:")
+        for threshold in [0.05, 0.1, 0.12, 0.15, 0.2, 0.3, 0.5] {
+            let (share, automatic) = report.atThreshold(threshold)
+            Swift.print("  \(String(format: "%.2f", threshold))  \(percent(share)) to triage, \(line(automatic)) right")
+        }
+        let categories = report.byCategory.keys.sorted()
+        Swift.print("confusion (rows: the right category, columns: the one chosen; numbered as in 'by category'):")
+        Swift.print("      " + categories.indices.map { String(format: "%3d", $0 + 1) }.joined())
+        for (row, gold) in categories.enumerated() {
+            let cells = categories.map { predicted in report.matrix[gold]?[predicted] ?? 0 }
+            Swift.print(String(format: "  %3d ", row + 1) + cells.map { $0 == 0 ? "  ." : String(format: "%3d", $0) }.joined() + "  \(gold)")
+        }
+        let confusions = report.confusions.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(8)
+        if !confusions.isEmpty {
+            Swift.print("most frequent confusions:")
+            for (pair, count) in confusions { Swift.print("  \(count)× \(pair)") }
+        }
+        if !report.missedUrgent.isEmpty {
+            Swift.print("urgent appeals read as calm:")
+            for appeal in report.missedUrgent.prefix(10) { Swift.print("  [\(appeal.itemCode)] \(appeal.text)") }
         }
     }
 
@@ -97,9 +125,10 @@ extension Evaluate {
         func run() {
             let clock = ContinuousClock()
             let started = clock.now
-            let dispatcher = Dispatcher(catalog: .shenzhen, departments: Departments.all)
-            print("model built in \(Self.milliseconds(clock.now - started)) ms from \(AppealCorpus.training.count) appeals and \(Catalog.shenzhen.items.count) items")
-            let texts = AppealCorpus.shenzhen.map(\.text)
+            let data = ShippedData.shenzhen
+            let dispatcher = Dispatcher(catalog: data.catalog, departments: Departments.all, model: ShippedData.trainedModel)
+            print("model trained in \(Self.milliseconds(clock.now - started)) ms from \(data.training.count) appeals and \(data.catalog.items.count) items: \(dispatcher.model.classifier.featureCount) weighted features, \(dispatcher.model.encoded().count / 1024) KiB encoded")
+            let texts = (data.training + data.heldOut).map(\.text)
             for (name, work) in [("classify", { (text: String) in _ = dispatcher.classifier.classify(text) }),
                                  ("whole decision", { (text: String) in _ = dispatcher.decide(.init(text: text, urgentFlag: false, location: Location())) })] {
                 var perAppeal = Histogram<UInt64>(highestTrackableValue: 10_000_000, numberOfSignificantValueDigits: .three)
@@ -161,15 +190,29 @@ extension Evaluate {
         @Option(help: "District code, when the channel gave one.") var district: String?
 
         func run() {
-            let dispatcher = Dispatcher(catalog: .shenzhen, departments: Departments.all)
-            let classification = dispatcher.classifier.classify(text)
-            print("confidence \(String(format: "%.3f", classification.confidence)) (triage below \(dispatcher.triageThreshold))")
-            for candidate in classification.candidates {
-                let name = Catalog.shenzhen.item(code: candidate.itemCode)?.name ?? ""
-                print("  \(String(format: "%.3f", candidate.probability))  \(candidate.itemCode)  \(name)")
+            let catalog = ShippedData.shenzhen.catalog
+            let dispatcher = Dispatcher(catalog: catalog, departments: Departments.all, model: ShippedData.trainedModel)
+            let categoryNames = Dictionary(catalog.categories.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
+            print("categories:")
+            for (code, probability) in dispatcher.classifier.categories(of: text).prefix(3) {
+                print("  \(String(format: "%5.1f%%", probability * 100))  \(categoryNames[code] ?? code) (\(code))")
             }
-            print("urgent signals: \(UrgencyDetector.signals(in: text))")
-            print("decision: \(dispatcher.decide(.init(text: text, urgentFlag: false, location: Location(districtCode: district))))")
+            let classification = dispatcher.classifier.classify(text)
+            print("items (confidence \(String(format: "%.2f", classification.confidence)); a human decides below \(String(format: "%.2f", dispatcher.triageThreshold))):")
+            for candidate in classification.candidates {
+                print("  \(String(format: "%5.1f%%", candidate.probability * 100))  \(catalog.item(code: candidate.itemCode)?.name ?? "") (\(candidate.itemCode))")
+            }
+            let urgency = dispatcher.model.urgency.assess(text, item: classification.itemCode.flatMap(catalog.item(code:)))
+            print("urgency: \(urgency.urgent ? "URGENT" : "calm") — model \(String(format: "%.0f%%", urgency.probability * 100)) (urgent from \(String(format: "%.0f%%", dispatcher.model.urgency.threshold * 100)))"
+                  + (urgency.reasons.isEmpty ? "" : "; " + urgency.reasons.joined(separator: "; ")))
+            switch dispatcher.decide(.init(text: text, urgentFlag: false, location: Location(districtCode: district))) {
+            case .assign(let assignment):
+                let place = [assignment.place.districtCode, assignment.place.streetCode].compactMap { $0 }.joined(separator: " / ")
+                print("decision: dispatch \(assignment.item.name) at \(place.isEmpty ? "no place" : place) to "
+                      + assignment.units.map { "\($0.departmentCode) (\($0.role.rawValue))" }.joined(separator: ", "))
+            case .triage(let reason, _, let urgent):
+                print("decision: to a human dispatcher (\(reason))\(urgent ? ", flagged urgent" : "")")
+            }
         }
     }
 }
@@ -192,7 +235,8 @@ extension Evaluate {
             let detector = DuplicateDetector(parameters: .init(window: .seconds(windowHours * 3600), minPlaceOverlap: minPlaceOverlap,
                                                                minProblemSimilarity: minProblemSimilarity))
             let pairs = DuplicatePair.shipped
-            let report = DuplicateEvaluation(dispatcher: Dispatcher(catalog: .shenzhen, departments: Departments.all), detector: detector, pairs: pairs)
+            let dispatcher = Dispatcher(catalog: ShippedData.shenzhen.catalog, departments: Departments.all, model: ShippedData.trainedModel)
+            let report = DuplicateEvaluation(dispatcher: dispatcher, detector: detector, pairs: pairs)
             print("labelled pairs  \(pairs.count): \(pairs.filter(\.sameIncident).count) one incident, \(pairs.filter { !$0.sameIncident }.count) two")
             for (name, counts) in [("all", report.all), ("tuning", report.tuning), ("held-out", report.heldOut)] {
                 print("\(name.padding(toLength: 9, withPad: " ", startingAt: 0)) precision \(Evaluate.percent(counts.precision))  recall \(Evaluate.percent(counts.recall))  (linked right \(counts.truePositives), wrongly \(counts.falsePositives), missed \(counts.falseNegatives), kept apart \(counts.trueNegatives))")

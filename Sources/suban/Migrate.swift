@@ -1,5 +1,6 @@
 import ArgumentParser
 import SubanCore
+import SubanData
 import SubanStore
 
 /// Applies the schema and loads the shipped catalog and departments (missing rows only).
@@ -14,7 +15,7 @@ struct Migrate: AsyncParsableCommand {
         let (applied, seeded) = try await infrastructure.postgres.withConnection { connection in
             let applied = try Schema.migrator.migrate(connection, logger: logger)
             let seeded = try connection.transaction {
-                try CatalogStore.seed(catalog: .shenzhen, departments: Departments.all, on: $0)
+                try CatalogStore.seed(catalog: ShippedData.shenzhen.catalog, departments: Departments.all, on: $0)
             }
             return (applied, seeded)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// One `suban` role running as its own process, as operators run it.
 final class RoleProcess: @unchecked Sendable {
@@ -59,7 +60,30 @@ final class RoleProcess: @unchecked Sendable {
 
     var output: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
-    /// Below Linux's ephemeral range (32768–60999), so no outgoing connection holds it,
-    /// and apart from the 20000–39999 that scripts/test.sh gives the servers.
-    static func freePort() -> Int { Int.random(in: 10_000..<19_999) }
+    /// Below Linux's ephemeral range (32768–60999), so no outgoing connection takes it
+    /// between this check and the role's bind, apart from the 20000–29999 that
+    /// scripts/test.sh gives the servers, free to bind now, and never handed out twice
+    /// in one run (tests start roles in parallel).
+    static func freePort() -> Int {
+        while true {
+            let port = Int.random(in: 10_000..<19_999)
+            guard canBind(port), handedOut.withLock({ $0.insert(port).inserted }) else { continue }
+            return port
+        }
+    }
+
+    private static let handedOut = Mutex<Set<Int>>([])
+
+    private static func canBind(_ port: Int) -> Bool {
+        let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard probe >= 0 else { return false }
+        defer { close(probe) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(probe, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
 }

@@ -5,6 +5,7 @@ import NIOPosix
 import Postgres
 import Redis
 import SubanCore
+import SubanData
 import SubanStore
 import Testing
 
@@ -34,7 +35,7 @@ enum TestServers {
         let client = PostgresClient(url: url, maxConnections: 1, threadPool: threadPool)
         try await client.withConnection { connection in
             _ = try Schema.migrator.migrate(connection, logger: logger)
-            try CatalogStore.seed(catalog: .shenzhen, departments: Departments.all, on: connection)
+            try CatalogStore.seed(catalog: ShippedData.shenzhen.catalog, departments: Departments.all, on: connection)
         }
         await client.close()
         return url

@@ -26,7 +26,7 @@ import Testing
                                            [ticket])[0].decode("id", as: Int64.self)
         let recent = try await postgres.query("INSERT INTO ticket_events (ticket_id, kind) VALUES ($1, 'dispatched') RETURNING id", [ticket])[0].decode("id", as: Int64.self)
 
-        #expect(try await postgres.withConnection { try Schema.migrator.migrate($0, logger: TestServers.logger) } == [7, 8, 9])
+        #expect(try await postgres.withConnection { try Schema.migrator.migrate($0, logger: TestServers.logger) } == Array(7...Schema.migrator.migrations.last!.version))
         let kinds = try await postgres.query("SELECT id, kind FROM ticket_events ORDER BY id").map { try $0.decode("kind", as: String.self) }
         #expect(kinds == ["received", "dispatched"], "every step kept, in order")
         let month = { (date: String) in "ticket_events_" + date.prefix(7).replacingOccurrences(of: "-", with: "") }

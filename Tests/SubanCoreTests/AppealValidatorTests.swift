@@ -32,6 +32,16 @@ import Testing
         #expect(appeal.attachments == [Attachment(url: "https://img.example/1.jpg", media: .picture)])
     }
 
+    /// A consultation needs no place ("公积金怎么提取？"), nor does a city-level duty.
+    @Test func acceptsAnAppealWithNoPlace() throws {
+        var body = Self.valid
+        body["location"] = nil
+        body["type"] = .string("consultation")
+        body["text"] = .string("公积金怎么提取？")
+        let appeal = try AppealValidator().validate(.object(body)).get()
+        #expect(appeal.location == Location())
+    }
+
     struct Case: CustomTestStringConvertible, Sendable {
         var name: String
         var body: JSONValue
@@ -56,7 +66,6 @@ import Testing
         Case(name: "blank text", body: with("text", .string("   ")), field: "text"),
         Case(name: "text over the limit", body: with("text", .string(long)), field: "text"),
         Case(name: "text with a NUL", body: with("text", .string("噪音\u{0}大")), field: "text"),
-        Case(name: "missing location", body: with("location", nil), field: "location"),
         Case(name: "location not an object", body: with("location", .string("龙华")), field: "location"),
         Case(name: "unknown location field", body: with("location.floor", .number(3)), field: "location.floor"),
         Case(name: "unknown district", body: with("location.district", .string("chaoyang")), field: "location.district"),

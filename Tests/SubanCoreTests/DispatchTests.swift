@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SubanCore
+import SubanData
 
 @Suite struct TerritoryTests {
     @Test func hasTheElevenDistrictsAndSeventyFourStreetOffices() {
@@ -28,7 +29,7 @@ import Testing
 }
 
 @Suite struct DispatcherTests {
-    let dispatcher = Dispatcher(catalog: .shenzhen, departments: Departments.all)
+    let dispatcher = Dispatcher(catalog: .shenzhen, departments: Departments.all, model: ShippedData.trainedModel)
 
     struct Case: Sendable, CustomTestStringConvertible {
         var text: String
@@ -87,7 +88,6 @@ import Testing
 
     @Test(arguments: ["老人被困在电梯里", "闻到楼道里很浓的燃气味", "地下车库水浸，积水到膝盖", "电线冒烟还有火花"])
     func detectsLifeOrPropertyAtRisk(_ text: String) {
-        #expect(!UrgencyDetector.signals(in: text).isEmpty)
         let decision = dispatcher.decide(.init(text: text, urgentFlag: false, location: Location(districtCode: "futian")))
         switch decision {
         case .assign(let assignment): #expect(assignment.urgent)
@@ -105,7 +105,7 @@ import Testing
     }
 
     @Test func specificPhrasesOutweighGenericOnes() {
-        let classification = Classifier(catalog: .shenzhen, examples: AppealCorpus.training).classify("电梯故障停运好几天，老人下不了楼")
+        let classification = ShippedData.trainedModel.classifier.classify("电梯故障停运好几天，老人下不了楼")
         #expect(classification.itemCode == "housing.elevator")
         #expect(classification.candidates.count >= 2)
         #expect(classification.confidence > 0 && classification.confidence <= 1)
@@ -179,5 +179,35 @@ import Testing
     func dispatchDeadlines(_ urgent: Bool, _ seconds: Double) {
         let received = Date(timeIntervalSince1970: 1_800_000_000)
         #expect(SLAPolicy.dispatchDeadline(receivedAt: received, urgent: urgent).timeIntervalSince(received) == seconds)
+    }
+}
+
+@Suite struct UrgencyTests {
+    let lexicon = ShippedData.shenzhen.lexicon
+
+    @Test(arguments: [
+        ("楼道里电线冒烟了", ["冒烟"]),
+        ("没有着火，就是有点吵", []),
+        ("担心万一着火怎么办", []),
+        ("上次着火以后灭火器一直没换", []),
+        ("想咨询一下燃气泄漏应该打哪个电话", []),
+        ("我不担心别的，厨房里燃气味很重", ["燃气味"]),
+        ("没人管的电线冒烟", ["冒烟"]),
+    ] as [(String, [String])])
+    func hazardsCountOnlyWhenPresent(_ text: String, _ expected: [String]) {
+        #expect(lexicon.signals(in: text) == expected)
+    }
+
+    /// A gas leak is urgent whatever the words: the item alone is enough.
+    @Test func itemsUrgentByNatureAreUrgentWhateverTheWords() throws {
+        let item = try #require(Catalog.shenzhen.item(code: "utilities.gas-leak"))
+        let assessment = ShippedData.trainedModel.urgency.assess("麻烦师傅上门看看灶台那个管子", item: item)
+        #expect(assessment.urgent)
+        #expect(assessment.reasons.first?.contains(item.name) == true)
+    }
+
+    @Test(arguments: ["公积金怎么提取", "建议地铁站多装几个垃圾桶", "楼上邻居装修太吵了"])
+    func calmAppealsStayCalm(_ text: String) {
+        #expect(!ShippedData.trainedModel.urgency.assess(text, item: nil).urgent)
     }
 }

@@ -1,80 +1,71 @@
+import Foundation
+import SubanData
+import SubanLearning
 import Testing
 @testable import SubanCore
 
-@Suite struct ShippedCatalogTests {
+extension Catalog {
+    static var shenzhen: Catalog { ShippedData.shenzhen.catalog }
+}
+
+@Suite struct ShippedDataTests {
+    let data = ShippedData.shenzhen
+
     @Test func hasTheEighteenCategoriesInTheIssuesOrderAndFourHundredItems() {
-        #expect(Catalog.shenzhen.categories.map(\.code) == [
+        #expect(data.catalog.categories.map(\.code) == [
             "urban-management", "environment", "noise", "transport", "public-security", "housing", "market", "labor", "health",
             "education", "civil-affairs", "utilities", "planning", "enterprise", "culture-tourism", "safety", "gov-services", "finance",
         ])
-        #expect(Catalog.shenzhen.items.count >= 400)
+        #expect(data.catalog.items.count >= 400)
+        #expect(Set(data.catalog.items.map(\.code)).count == data.catalog.items.count, "item codes are unique")
     }
 
     /// Shenzhen's noise catalog spans many units: construction, police, traffic police, environment, metro, airport...
     @Test func noiseHasThirtyFiveItemsAcrossTenUnits() {
-        let noise = Catalog.shenzhen.items.filter { $0.categoryCode == "noise" }
+        let noise = data.catalog.items.filter { $0.categoryCode == "noise" }
         #expect(noise.count >= 35)
         let units = Set(noise.flatMap { [$0.lead] + $0.coHandlers }.map(\.description))
         #expect(units.count >= 10, "\(units.sorted())")
     }
 
-    @Test func everyItemHasFiveLabelledAppealsOneHeldOut() {
-        let byItem = Dictionary(grouping: AppealCorpus.shenzhen, by: \.itemCode)
-        for item in Catalog.shenzhen.items {
-            let appeals = byItem[item.code] ?? []
-            #expect(appeals.count >= 5, "\(item.code)")
-            #expect(appeals.filter { $0.split == .heldOut }.count == appeals.count / 5, "\(item.code)")
-        }
-        #expect(AppealCorpus.shenzhen.count >= 2000)
-        #expect(Set(byItem.keys).isSubset(of: Set(Catalog.shenzhen.items.map(\.code))))
+    @Test func itemsUrgentByNatureIncludeGasLeaksFiresAndPeopleTrapped() {
+        let urgent = Set(data.catalog.items.filter(\.urgentByNature).map(\.code))
+        #expect(urgent.isSuperset(of: ["utilities.gas-leak", "safety.fire-emergency", "safety.trapped"]))
+    }
+
+    @Test func everyItemHasTwentyTrainingAppealsAndTheHeldOutSetIsLarge() {
+        let byItem = Dictionary(grouping: data.training, by: \.itemCode)
+        for item in data.catalog.items { #expect((byItem[item.code]?.count ?? 0) >= 20, "\(item.code)") }
+        #expect(data.training.count >= 8000)
+        #expect(data.heldOut.count >= 1000)
+        let codes = Set(data.catalog.items.map(\.code))
+        #expect(Set(byItem.keys).isSubset(of: codes))
+        #expect(Set(data.heldOut.map(\.itemCode)).isSubset(of: codes))
     }
 
     @Test func heldOutAppealsAreNeverLearntFrom() {
-        let texts = AppealCorpus.shenzhen.map(\.text)
-        #expect(Set(texts).count == texts.count, "no appeal is written twice")
-        #expect(Set(AppealCorpus.training.map(\.text)).isDisjoint(with: AppealCorpus.heldOut.map(\.text)))
-        #expect(AppealCorpus.training.count + AppealCorpus.heldOut.count == AppealCorpus.shenzhen.count)
+        #expect(Set(data.training.map(\.text)).isDisjoint(with: data.heldOut.map(\.text)))
     }
 
-    @Test func urgentExamplesAreLabelled() {
-        #expect(AppealCorpus.shenzhen.filter(\.urgent).count >= 40)
-        #expect(AppealCorpus.heldOut.contains { $0.urgent })
+    @Test func urgentAppealsAreLabelledInBothSets() {
+        #expect(data.training.filter(\.urgent).count >= 500)
+        #expect(data.heldOut.filter(\.urgent).count >= 100)
     }
 
-    @Test(arguments: [
-        ("@x|名称|street||词", "item before any category"),
-        ("# a 甲\n@x|名称|nowhere||词", "bad lead unit"),
-        ("# a 甲\n@x|名称|street|city:|词", "bad co-handler"),
-        ("# a 甲\n@x|名称|street||", "no keywords"),
-        ("# a 甲\n@x|名称|street", "expected 5"),
-        ("# a 甲\n一条诉求", "appeal before any item"),
-        ("#a", "expected '# code 名称'"),
-    ])
-    func malformedCatalogLinesAreNamed(_ text: String, _ reason: String) {
+    @Test func malformedLinesAreNamedWithFileAndLine() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("suban-data-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("catalog.jsonl")
+        try #"""
+            {"category":"noise","category_name":"噪声","code":"noise.night","name":"夜间施工","lead":"district:housing","co_handlers":[],"keywords":["打桩"]}
+            {"category":"noise","category_name":"噪声","code":"noise.dance","name":"广场舞","lead":"nowhere","co_handlers":[],"keywords":["广场舞"]}
+            """#.write(to: file, atomically: true, encoding: .utf8)
         #expect {
-            _ = try ShippedCatalog.parse([text])
+            _ = try ShippedData.catalog(at: file)
         } throws: { error in
-            (error as? ShippedCatalog.ParseError)?.reason.contains(reason) == true
+            (error as? ShippedData.Malformed).map { $0.line == 2 && $0.reason.contains("bad lead unit") } == true
         }
-    }
-
-    @Test func parsesItemsAppealsAndTheSplit() throws {
-        let (catalog, appeals) = try ShippedCatalog.parse(["""
-            # noise 噪声扰民
-            @night|夜间施工|district:housing|district:urban-management,street|夜间施工 打桩
-            一
-            二
-            !三
-            四
-            五
-            六
-            """])
-        #expect(catalog.items.map(\.code) == ["noise.night"])
-        #expect(catalog.items[0].coHandlers == [.district("urban-management"), .street])
-        #expect(catalog.items[0].keywords == ["夜间施工", "打桩"])
-        #expect(appeals.map(\.text) == ["一", "二", "三", "四", "五", "六"])
-        #expect(appeals.map(\.urgent) == [false, false, true, false, false, false])
-        #expect(appeals.map(\.split) == [.training, .training, .training, .training, .heldOut, .training])
     }
 }
 
@@ -85,10 +76,14 @@ import Testing
         CatalogItem(code: "transport.taxi", categoryCode: "transport", name: "出租车", lead: .city("transport"), keywords: ["出租车", "拒载"]),
     ])
     let examples = [
-        LabeledAppeal(text: "工地半夜还在打桩", itemCode: "noise.night", urgent: false, split: .training),
-        LabeledAppeal(text: "大妈们跳舞音响太吵", itemCode: "noise.dance", urgent: false, split: .training),
-        LabeledAppeal(text: "的士司机不打表绕路", itemCode: "transport.taxi", urgent: false, split: .training),
+        LabeledAppeal(text: "工地半夜还在打桩", itemCode: "noise.night", urgent: false),
+        LabeledAppeal(text: "晚上工地打桩太吵", itemCode: "noise.night", urgent: false),
+        LabeledAppeal(text: "大妈们跳舞音响太吵", itemCode: "noise.dance", urgent: false),
+        LabeledAppeal(text: "跳舞的音响每天晚上都响", itemCode: "noise.dance", urgent: false),
+        LabeledAppeal(text: "的士司机不打表绕路", itemCode: "transport.taxi", urgent: false),
+        LabeledAppeal(text: "司机绕路多收钱", itemCode: "transport.taxi", urgent: false),
     ]
+    let options = SoftmaxRegression.Options(epochs: 30, minCount: 1)
 
     @Test(arguments: [
         ("隔壁工地晚上打桩", "noise.night"),
@@ -96,27 +91,58 @@ import Testing
         ("司机绕路还不打表", "transport.taxi"),
         ("出租车拒载", "transport.taxi"),
     ])
-    func learnsFromExamplesAndPhrases(_ text: String, _ expected: String) {
-        let classification = Classifier(catalog: catalog, examples: examples, parameters: .init(smoothing: 0.1)).classify(text)
+    func learnsFromExamplesAndCatalogPhrases(_ text: String, _ expected: String) {
+        let classification = Classifier.train(catalog: catalog, examples: examples, options: options).classify(text)
         #expect(classification.itemCode == expected)
         #expect(classification.candidates.first?.itemCode == expected)
         #expect(classification.confidence > 0 && classification.confidence <= 1)
     }
 
-    @Test func phrasesAloneStillClassifyWithoutExamples() {
-        #expect(Classifier(catalog: catalog).classify("晚上夜间施工很吵").itemCode == "noise.night")
+    @Test func catalogPhrasesAloneClassifyWithoutExamples() {
+        #expect(Classifier.train(catalog: catalog, examples: [], options: options).classify("晚上夜间施工很吵").itemCode == "noise.night")
     }
 
     @Test func candidatesAreRankedAndDistinct() {
-        let classification = Classifier(catalog: catalog, examples: examples).classify("广场舞音响太吵了")
+        let classification = Classifier.train(catalog: catalog, examples: examples, options: options).classify("广场舞音响太吵了")
         #expect(classification.candidates.count == 3)
         #expect(Set(classification.candidates.map(\.itemCode)).count == 3)
-        #expect(classification.candidates.dropFirst().map(\.probability) == classification.candidates.dropFirst().map(\.probability).sorted(by: >))
+        #expect(classification.candidates.map(\.probability) == classification.candidates.map(\.probability).sorted(by: >))
+        #expect(abs(classification.candidates.map(\.probability).reduce(0, +) - 1) < 1e-6, "with two categories every item is a candidate")
     }
 
     @Test func textWithNothingToReadHasNoItem() {
-        let classification = Classifier(catalog: catalog, examples: examples).classify("？！……  ")
+        let classification = Classifier.train(catalog: catalog, examples: examples, options: options).classify("？！……  ")
         #expect(classification.itemCode == nil)
         #expect(classification.confidence == 0)
+    }
+
+    @Test func trainingIsDeterministic() {
+        let first = AppealModel.train(catalog: catalog, examples: examples, lexicon: ShippedData.shenzhen.lexicon).encoded()
+        #expect(first == AppealModel.train(catalog: catalog, examples: examples, lexicon: ShippedData.shenzhen.lexicon).encoded())
+    }
+
+    @Test func aModelSurvivesItsBytesAndRefusesForeignOnes() throws {
+        let model = ShippedData.trainedModel
+        let bytes = model.encoded()
+        let decoded = try AppealModel(encoded: bytes, lexicon: ShippedData.shenzhen.lexicon)
+        for appeal in ShippedData.shenzhen.heldOut.prefix(50) {
+            #expect(decoded.classifier.classify(appeal.text) == model.classifier.classify(appeal.text))
+            #expect(decoded.urgency.probability(of: appeal.text) == model.urgency.probability(of: appeal.text))
+        }
+        #expect(throws: ModelReader.Malformed.self) { try AppealModel(encoded: Array(bytes.dropLast(3)), lexicon: ShippedData.shenzhen.lexicon) }
+        #expect(throws: ModelReader.Malformed.self) { try AppealModel(encoded: Array("not a model".utf8), lexicon: ShippedData.shenzhen.lexicon) }
+    }
+}
+
+@Suite struct TextFeaturesTests {
+    @Test func foldsWidthCaseAndDigits() {
+        #expect(TextFeatures.of("１２号楼ABC") == TextFeatures.of("37号楼abc"))
+    }
+
+    @Test func nGramsNeverSpanPunctuation() {
+        let joined = Set(TextFeatures.of("不着火"))
+        let apart = Set(TextFeatures.of("不，着火"))
+        #expect(apart.isStrictSubset(of: joined))
+        #expect(joined.count == 6 && apart.count == 4)
     }
 }

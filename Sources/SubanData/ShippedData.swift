@@ -1,0 +1,119 @@
+import Foundation
+import SubanCore
+
+/// The data Suban ships, read from this module's resources (`data/`):
+/// - `catalog.jsonl`: the responsibility catalog, one item a line;
+/// - `appeals/training/*.jsonl`: labelled appeals the models learn from;
+/// - `appeals/held-out/*.jsonl`: labelled appeals written apart from the training
+///   ones (other writers, other wording, other places), which nothing trains or
+///   tunes on: only `suban evaluate` reads them;
+/// - `hazards.json`: the urgency lexicon.
+///
+/// A city replaces any of them with its own files (`suban train --data DIR`).
+public struct ShippedData: Sendable {
+    public struct Malformed: Error, CustomStringConvertible {
+        public var file: String
+        public var line: Int
+        public var reason: String
+        public var description: String { "\(file):\(line): \(reason)" }
+    }
+
+    public let catalog: Catalog
+    public let training: [LabeledAppeal]
+    public let heldOut: [LabeledAppeal]
+    public let lexicon: HazardLexicon
+
+    /// The data shipped in this module; a missing or malformed file is a build defect, checked by the tests.
+    public static let shenzhen: ShippedData = {
+        guard let folder = Bundle.module.url(forResource: "data", withExtension: nil) else { fatalError("SubanData's data folder is missing") }
+        do { return try ShippedData(folder: folder) } catch { fatalError("shipped data: \(error)") }
+    }()
+
+    /// Reads a data folder laid out as the shipped one.
+    public init(folder: URL) throws {
+        catalog = try Self.catalog(at: folder.appendingPathComponent("catalog.jsonl"))
+        training = try Self.appeals(in: folder.appendingPathComponent("appeals/training"))
+        heldOut = try Self.appeals(in: folder.appendingPathComponent("appeals/held-out"))
+        let lexicon = try JSONDecoder().decode(LexiconFile.self, from: Data(contentsOf: folder.appendingPathComponent("hazards.json")))
+        self.lexicon = HazardLexicon(hazards: lexicon.hazards, negations: lexicon.negations, hypotheticals: lexicon.hypotheticals)
+    }
+
+    /// A model trained on the shipped training appeals: what dispatch decides with
+    /// until `suban train` has stored one in PostgreSQL. Built once per process.
+    public static let trainedModel: AppealModel = AppealModel.train(catalog: shenzhen.catalog, examples: shenzhen.training, lexicon: shenzhen.lexicon)
+
+    struct ItemLine: Decodable {
+        var category: String
+        var category_name: String
+        var code: String
+        var name: String
+        var lead: String
+        var co_handlers: [String]
+        var keywords: [String]
+        var urgent_by_nature: Bool?
+    }
+
+    struct AppealLine: Decodable {
+        var item: String
+        var text: String
+        var urgent: Bool
+        var type: String?
+        var district: String?
+    }
+
+    struct LexiconFile: Decodable {
+        var hazards: [String]
+        var negations: [String]
+        var hypotheticals: [String]
+    }
+
+    public static func catalog(at file: URL) throws -> Catalog {
+        var categories: [CatalogCategory] = []
+        var items: [CatalogItem] = []
+        try forEachLine(of: file) { (line: ItemLine, number) in
+            guard let lead = UnitRef(line.lead) else { throw Malformed(file: file.lastPathComponent, line: number, reason: "bad lead unit '\(line.lead)'") }
+            let coHandlers = try line.co_handlers.map { text in
+                guard let unit = UnitRef(text) else { throw Malformed(file: file.lastPathComponent, line: number, reason: "bad co-handler '\(text)'") }
+                return unit
+            }
+            guard line.code.hasPrefix(line.category + ".") else {
+                throw Malformed(file: file.lastPathComponent, line: number, reason: "item '\(line.code)' is not under its category '\(line.category)'")
+            }
+            if !categories.contains(where: { $0.code == line.category }) { categories.append(CatalogCategory(code: line.category, name: line.category_name)) }
+            items.append(CatalogItem(code: line.code, categoryCode: line.category, name: line.name, lead: lead, coHandlers: coHandlers,
+                                     keywords: line.keywords, urgentByNature: line.urgent_by_nature ?? false))
+        }
+        return Catalog(categories: categories, items: items)
+    }
+
+    /// Every `*.jsonl` of `folder`, in file-name order.
+    public static func appeals(in folder: URL) throws -> [LabeledAppeal] {
+        let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "jsonl" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
+        var appeals: [LabeledAppeal] = []
+        for file in files {
+            try forEachLine(of: file) { (line: AppealLine, number) in
+                var type: AppealType?
+                if let text = line.type {
+                    guard let known = AppealType(rawValue: text) else { throw Malformed(file: file.lastPathComponent, line: number, reason: "unknown type '\(text)'") }
+                    type = known
+                }
+                appeals.append(LabeledAppeal(text: line.text, itemCode: line.item, urgent: line.urgent, type: type, districtCode: line.district))
+            }
+        }
+        return appeals
+    }
+
+    static func forEachLine<Line: Decodable>(of file: URL, _ body: (Line, Int) throws -> Void) throws {
+        let decoder = JSONDecoder()
+        let text = try String(contentsOf: file, encoding: .utf8)
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+        where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            let decoded: Line
+            do { decoded = try decoder.decode(Line.self, from: Data(line.utf8)) } catch {
+                throw Malformed(file: file.lastPathComponent, line: index + 1, reason: "\(error)")
+            }
+            try body(decoded, index + 1)
+        }
+    }
+}

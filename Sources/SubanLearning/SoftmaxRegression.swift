@@ -1,0 +1,173 @@
+import Foundation
+
+/// Multinomial logistic regression over sparse binary features: a discriminative
+/// linear model whose outputs are probabilities, so "confidence" means what
+/// triage needs.
+///
+/// Each example's features count equally and the vector is scaled to unit
+/// length, so a long hotline transcript is not more certain than a short text
+/// message. Weights live in one flat array, a row of `classCount` per feature
+/// (the classes of one feature are read together), as `Float` to halve the
+/// memory of a model that dispatch keeps resident.
+public struct SoftmaxRegression: Sendable {
+    public struct Options: Sendable, Hashable {
+        /// Passes over the shuffled examples.
+        public var epochs: Int
+        /// AdaGrad's base step.
+        public var learningRate: Float
+        /// L2 penalty per update, applied to the rows an example touches.
+        public var l2: Float
+        /// A feature seen in fewer examples than this has no weight: a one-off
+        /// 3-gram is noise that the model would otherwise memorise.
+        public var minCount: Int
+        /// Seeds the shuffle, so one data set always gives one model.
+        public var seed: UInt64
+
+        public init(epochs: Int = 12, learningRate: Float = 0.4, l2: Float = 1e-6, minCount: Int = 2, seed: UInt64 = 0x5EED) {
+            self.epochs = epochs
+            self.learningRate = learningRate
+            self.l2 = l2
+            self.minCount = minCount
+            self.seed = seed
+        }
+    }
+
+    public struct Example: Sendable {
+        public var features: [UInt64]
+        public var label: Int
+        /// How much the example counts: more than 1 for a class whose misses cost more.
+        public var weight: Float
+
+        public init(features: [UInt64], label: Int, weight: Float = 1) {
+            self.features = features
+            self.label = label
+            self.weight = weight
+        }
+    }
+
+    public let classCount: Int
+    let rows: [UInt64: Int32]
+    let weights: [Float]
+    let bias: [Float]
+
+    init(classCount: Int, rows: [UInt64: Int32], weights: [Float], bias: [Float]) {
+        self.classCount = classCount
+        self.rows = rows
+        self.weights = weights
+        self.bias = bias
+    }
+
+    /// The number of features that carry weights.
+    public var featureCount: Int { rows.count }
+
+    /// P(class | features) for every class.
+    public func probabilities(_ features: [UInt64]) -> [Double] {
+        Self.softmax(logits(features))
+    }
+
+    public func logits(_ features: [UInt64]) -> [Double] {
+        var known: [Int32] = []
+        known.reserveCapacity(features.count)
+        for feature in features { if let row = rows[feature] { known.append(row) } }
+        var logits = bias.map(Double.init)
+        guard !known.isEmpty else { return logits }
+        let scale = 1 / Float(features.count).squareRoot()
+        weights.withUnsafeBufferPointer { weights in
+            logits.withUnsafeMutableBufferPointer { logits in
+                for row in known {
+                    let base = Int(row) * classCount
+                    for k in 0..<classCount { logits[k] += Double(weights[base + k] * scale) }
+                }
+            }
+        }
+        return logits
+    }
+
+    static func softmax(_ logits: [Double]) -> [Double] {
+        let top = logits.max() ?? 0
+        let exponentials = logits.map { exp($0 - top) }
+        let total = exponentials.reduce(0, +)
+        return exponentials.map { $0 / total }
+    }
+
+    /// Trains on `examples`, whose labels are in `0..<classCount`.
+    public static func train(_ examples: [Example], classCount: Int, options: Options = Options()) -> SoftmaxRegression {
+        precondition(classCount > 0)
+        // The vocabulary: features seen in at least `minCount` examples, numbered in first-seen order.
+        var documentFrequency: [UInt64: Int32] = [:]
+        for example in examples { for feature in example.features { documentFrequency[feature, default: 0] += 1 } }
+        var rows: [UInt64: Int32] = [:]
+        for example in examples {
+            for feature in example.features where documentFrequency[feature]! >= options.minCount && rows[feature] == nil {
+                rows[feature] = Int32(rows.count)
+            }
+        }
+        documentFrequency = [:]
+        // Each example as its rows and the value every one of them carries (unit length over all its features).
+        let encoded: [(rows: [Int32], value: Float, label: Int, weight: Float)] = examples.map { example in
+            (example.features.compactMap { rows[$0] }, 1 / Float(max(1, example.features.count)).squareRoot(), example.label, example.weight)
+        }
+        var weights = [Float](repeating: 0, count: rows.count * classCount)
+        var squaredGradients = [Float](repeating: 0, count: rows.count * classCount)
+        var bias = [Float](repeating: 0, count: classCount)
+        var biasSquaredGradients = [Float](repeating: 0, count: classCount)
+        var order = Array(encoded.indices)
+        var random = SplitMix64(seed: options.seed)
+        var probabilities = [Float](repeating: 0, count: classCount)
+        let epsilon: Float = 1e-8
+        weights.withUnsafeMutableBufferPointer { w in
+            squaredGradients.withUnsafeMutableBufferPointer { g2 in
+                probabilities.withUnsafeMutableBufferPointer { p in
+                    for _ in 0..<options.epochs {
+                        order.shuffle(using: &random)
+                        for index in order {
+                            let example = encoded[index]
+                            // Forward: logits, then softmax in place.
+                            for k in 0..<classCount { p[k] = bias[k] }
+                            for row in example.rows {
+                                let base = Int(row) * classCount
+                                for k in 0..<classCount { p[k] += w[base + k] * example.value }
+                            }
+                            var top = -Float.infinity
+                            for k in 0..<classCount { top = max(top, p[k]) }
+                            var total: Float = 0
+                            for k in 0..<classCount { p[k] = expf(p[k] - top); total += p[k] }
+                            // Backward: the gradient of the log loss is p − y for every class.
+                            for k in 0..<classCount { p[k] = (p[k] / total - (k == example.label ? 1 : 0)) * example.weight }
+                            for k in 0..<classCount {
+                                let gradient = p[k]
+                                biasSquaredGradients[k] += gradient * gradient
+                                bias[k] -= options.learningRate * gradient / (biasSquaredGradients[k].squareRoot() + epsilon)
+                            }
+                            for row in example.rows {
+                                let base = Int(row) * classCount
+                                for k in 0..<classCount {
+                                    let gradient = p[k] * example.value + options.l2 * w[base + k]
+                                    g2[base + k] += gradient * gradient
+                                    w[base + k] -= options.learningRate * gradient / (g2[base + k].squareRoot() + epsilon)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return SoftmaxRegression(classCount: classCount, rows: rows, weights: weights, bias: bias)
+    }
+}
+
+/// A small, fast generator with a seed (Steele, Lea and Flood's SplitMix64):
+/// training must give the same model from the same data on every machine.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
