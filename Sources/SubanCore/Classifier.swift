@@ -89,7 +89,7 @@ public struct Classifier: Sendable {
         classify(features: TextFeatures.of(text))
     }
 
-    public func classify(features: [UInt64]) -> Classification {
+    public func classify(features: [UInt32]) -> Classification {
         guard !features.isEmpty, !categoryCodes.isEmpty else { return Classification(itemCode: nil, confidence: 0, candidates: []) }
         let categoryProbabilities = categoryModel.probabilities(features)
         // The two likeliest categories' items compete for the candidate list; the rest are too unlikely to show.

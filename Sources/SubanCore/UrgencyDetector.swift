@@ -45,13 +45,13 @@ public struct UrgencyDetector: Sendable {
     public func probability(of text: String) -> Double { probability(features: TextFeatures.of(text)) }
 
     /// Zero for a text with nothing to read ("？？？"): the model's prior is no evidence of danger.
-    func probability(features: [UInt64]) -> Double { features.isEmpty ? 0 : model.probabilities(features)[1] }
+    func probability(features: [UInt32]) -> Double { features.isEmpty ? 0 : model.probabilities(features)[1] }
 
     public func assess(_ text: String, item: CatalogItem?) -> Assessment {
         assess(text, features: TextFeatures.of(text), item: item)
     }
 
-    public func assess(_ text: String, features: [UInt64], item: CatalogItem?) -> Assessment {
+    public func assess(_ text: String, features: [UInt32], item: CatalogItem?) -> Assessment {
         let signals = lexicon.signals(in: text)
         let probability = probability(features: features)
         var reasons: [String] = []

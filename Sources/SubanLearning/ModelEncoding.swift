@@ -89,39 +89,47 @@ public struct ModelReader {
     }
 
     mutating func array<T: FixedWidthInteger>() throws(Malformed) -> [T] {
+        try array(of: T.self) { $0 }
+    }
+
+    /// Decodes straight into the result, with no array of raw values in between: a model's
+    /// weights are megabytes, and dispatch's memory peaks while it loads one.
+    mutating func array<Bits: FixedWidthInteger, Value>(of _: Value.Type, _ convert: (Bits) -> Value) throws(Malformed) -> [Value] {
         let count = try integer()
-        guard offset + count * MemoryLayout<T>.size <= bytes.count else { throw Malformed(reason: "array of \(count) past the end") }
-        var values: [T] = []
+        guard offset + count * MemoryLayout<Bits>.size <= bytes.count else { throw Malformed(reason: "array of \(count) past the end") }
+        var values: [Value] = []
         values.reserveCapacity(count)
-        for _ in 0..<count { values.append(try scalar()) }
+        for _ in 0..<count { values.append(convert(try scalar())) }
         return values
     }
 }
 
 extension SoftmaxRegression {
     public func encode(into writer: inout ModelWriter) {
-        writer.tag("SMR1")
+        writer.tag("SMR3")
         writer.integer(classCount)
         // Keys in row order, so the weights need no index of their own.
-        var keys = [UInt64](repeating: 0, count: rows.count)
+        var keys = [UInt32](repeating: 0, count: rows.count)
         for (feature, row) in rows { keys[Int(row)] = feature }
         writer.array(keys)
+        writer.array(idf.map(\.bitPattern))
         writer.array(weights.map(\.bitPattern))
         writer.array(bias.map(\.bitPattern))
     }
 
     public init(from reader: inout ModelReader) throws(ModelReader.Malformed) {
-        try reader.expect("SMR1")
+        try reader.expect("SMR3")
         let classCount = try reader.integer()
-        let keys: [UInt64] = try reader.array()
-        let weights: [UInt32] = try reader.array()
-        let bias: [UInt32] = try reader.array()
-        guard classCount > 0, weights.count == keys.count * classCount, bias.count == classCount else {
+        let keys: [UInt32] = try reader.array()
+        let idf = try reader.array(of: Float16.self) { Float16(bitPattern: $0) }
+        let weights = try reader.array(of: Float16.self) { Float16(bitPattern: $0) }
+        let bias = try reader.array(of: Float.self) { Float(bitPattern: $0) }
+        guard classCount > 0, idf.count == keys.count, weights.count == keys.count * classCount, bias.count == classCount else {
             throw ModelReader.Malformed(reason: "weights do not fit \(keys.count) features × \(classCount) classes")
         }
-        var rows: [UInt64: Int32] = [:]
+        var rows: [UInt32: Int32] = [:]
         rows.reserveCapacity(keys.count)
         for (row, key) in keys.enumerated() { rows[key] = Int32(row) }
-        self.init(classCount: classCount, rows: rows, weights: weights.map(Float.init(bitPattern:)), bias: bias.map(Float.init(bitPattern:)))
+        self.init(classCount: classCount, rows: rows, idf: idf, weights: weights, bias: bias)
     }
 }

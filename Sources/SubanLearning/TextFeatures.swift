@@ -1,4 +1,4 @@
-/// A text as the models see it: the hashed character 1-, 2- and 3-grams of its
+/// A text as the models see it: the hashed (32-bit) character 1-, 2- and 3-grams of its
 /// letters, digits and CJK characters, each once.
 ///
 /// Characters, not words, because citizens' Chinese has no spaces, is full of
@@ -11,10 +11,10 @@ public enum TextFeatures {
     public static let longestGram = 3
 
     /// The distinct features of `text`, in first-seen order.
-    public static func of(_ text: String) -> [UInt64] {
-        var features: [UInt64] = []
+    public static func of(_ text: String) -> [UInt32] {
+        var features: [UInt32] = []
         features.reserveCapacity(text.unicodeScalars.count * longestGram)
-        var seen = Set<UInt64>()
+        var seen = Set<UInt32>()
         var window: [UInt32] = []
         for scalar in text.unicodeScalars {
             guard let folded = fold(scalar) else {
@@ -45,9 +45,10 @@ public enum TextFeatures {
         return value
     }
 
-    /// FNV-1a over the characters, seeded with the length so a unigram and a
-    /// bigram never share a hash by construction.
-    static func hash(_ characters: ArraySlice<UInt32>) -> UInt64 {
+    /// FNV-1a over the characters, seeded with the length, folded to 32 bits: a
+    /// model holds a few hundred thousand n-grams, so a collision is a handful of
+    /// them sharing a weight, and a 4-byte key halves the model's index.
+    static func hash(_ characters: ArraySlice<UInt32>) -> UInt32 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(characters.count)
         for character in characters {
             for shift in stride(from: 0, to: 32, by: 8) {
@@ -55,6 +56,6 @@ public enum TextFeatures {
                 hash = hash &* 0x0000_0100_0000_01B3
             }
         }
-        return hash
+        return UInt32(truncatingIfNeeded: hash ^ (hash >> 32))
     }
 }

@@ -63,10 +63,21 @@ public enum ModelStore {
         return (active, shadow)
     }
 
-    public static func model(_ version: Int, on connection: PostgresConnection) throws -> StoredModel? {
-        try connection.query("SELECT encode(model, 'base64') AS model FROM dispatch_models WHERE version = $1", [version]).first.map { row in
-            StoredModel(version: version, bytes: Array(Data(base64Encoded: try row.decode("model", as: String.self), options: .ignoreUnknownCharacters) ?? Data()))
+    /// Read a megabyte at a time: a model is megabytes, and one text result of it (with its
+    /// base64 copy and the decoded bytes beside it) would set dispatch's memory high-water mark.
+    public static func model(_ version: Int, on connection: PostgresConnection, chunkBytes: Int = 1 << 20) throws -> StoredModel? {
+        guard let size: Int = try connection.query("SELECT octet_length(model) AS size FROM dispatch_models WHERE version = $1", [version])
+            .first?.decode("size") else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(size)
+        while bytes.count < size {
+            let chunk: String = try connection.query("""
+                SELECT encode(substring(model FROM $2 FOR $3), 'base64') AS chunk FROM dispatch_models WHERE version = $1
+                """, [version, bytes.count + 1, chunkBytes]).first!.decode("chunk")
+            guard let decoded = Data(base64Encoded: chunk, options: .ignoreUnknownCharacters), !decoded.isEmpty else { break }
+            bytes.append(contentsOf: decoded)
         }
+        return StoredModel(version: version, bytes: bytes)
     }
 
     public static func list(on connection: PostgresConnection) throws -> [Summary] {
