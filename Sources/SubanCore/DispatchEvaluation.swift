@@ -59,11 +59,8 @@ public struct DispatchEvaluation: Sendable {
             matrix[gold.categoryCode, default: [:]][predicted?.categoryCode ?? "none", default: 0] += 1
             if !categoryRight { confusions["\(gold.categoryCode) → \(predicted?.categoryCode ?? "none")", default: 0] += 1 }
 
-            // The place as dispatch would find it: the district the channel gave, then the text.
-            let found = TerritoryResolver.resolve(appeal.text)
-            let place = appeal.districtCode.map { district in
-                TerritoryResolver.Place(districtCode: district, streetCode: found.districtCode == district ? found.streetCode : nil)
-            } ?? found
+            // The place as dispatch finds it: the district the channel gave, then the text.
+            let place = dispatcher.places.resolve(Location(districtCode: appeal.districtCode), text: appeal.text).place
             // With no place in the text, a district or street duty cannot be placed: compare the kind of unit instead.
             let goldLead = dispatcher.router.route(gold, at: place)?.first?.departmentCode ?? gold.lead.description
             let predictedLead = predicted.map { dispatcher.router.route($0, at: place)?.first?.departmentCode ?? $0.lead.description }

@@ -28,6 +28,10 @@ public struct Dispatcher: Sendable {
         /// Why it is urgent, in words (the item's nature, hazard words, the model's probability).
         public var urgentSignals: [String]
         public var place: TerritoryResolver.Place
+        /// How the place was found ("地名库：“白石洲”…"), for operators.
+        public var placeReason: String
+        /// The gazetteer's names of the places the appeal names (not roads): duplicate detection's common words.
+        public var namedPlaces: [String]
         public var units: [RoutedUnit]
     }
 
@@ -37,9 +41,13 @@ public struct Dispatcher: Sendable {
     /// Below this confidence a human dispatcher decides.
     public var triageThreshold: Double
 
-    public init(catalog: Catalog, departments: [Department], model: AppealModel, triageThreshold: Double = Dispatcher.defaultTriageThreshold) {
+    public let places: PlaceResolver
+
+    public init(catalog: Catalog, departments: [Department], model: AppealModel, places: PlaceResolver,
+                triageThreshold: Double = Dispatcher.defaultTriageThreshold) {
         self.catalog = catalog
         self.model = model
+        self.places = places
         self.router = Router(departments: departments)
         self.triageThreshold = triageThreshold
     }
@@ -63,18 +71,12 @@ public struct Dispatcher: Sendable {
             return .triage(reason: "confidence \(classification.confidence.formatted2) below \(triageThreshold.formatted2)",
                            classification: classification, urgent: urgent)
         }
-        let givenStreet = input.location.streetCode.flatMap(Territory.street(code:))
-        var place = TerritoryResolver.Place(districtCode: input.location.districtCode ?? givenStreet?.districtCode, streetCode: givenStreet?.code)
-        if place.streetCode == nil {
-            let found = TerritoryResolver.resolve(input.location.address ?? "", input.location.community ?? "", input.text)
-            if place.districtCode == nil || place.districtCode == found.districtCode {
-                place = TerritoryResolver.Place(districtCode: place.districtCode ?? found.districtCode, streetCode: found.streetCode)
-            }
-        }
-        guard let units = router.route(item, at: place) else {
+        let placed = places.resolve(input.location, text: input.text)
+        guard let units = router.route(item, at: placed.place) else {
             return .triage(reason: "no district for a \(item.lead) duty", classification: classification, urgent: urgent)
         }
-        return .assign(Assignment(item: item, classification: classification, urgent: urgent, urgentSignals: urgency.reasons, place: place, units: units))
+        return .assign(Assignment(item: item, classification: classification, urgent: urgent, urgentSignals: urgency.reasons,
+                                  place: placed.place, placeReason: placed.reason, namedPlaces: placed.namedPlaces, units: units))
     }
 }
 

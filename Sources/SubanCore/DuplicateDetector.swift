@@ -42,14 +42,14 @@ public struct DuplicateDetector: Sendable {
         public var problem: [String: Double]
 
         public init(id: UUID, categoryCode: String, itemCode: String, candidates: [Classification.Candidate], streetCode: String?, urgent: Bool,
-                    receivedAt: Date, address: String?, text: String) {
+                    receivedAt: Date, address: String?, text: String, alsoNamed: [String] = []) {
             self.id = id
             self.categoryCode = categoryCode
             self.itemCode = itemCode
             self.streetCode = streetCode
             self.urgent = urgent
             self.receivedAt = receivedAt
-            places = PlaceMentions(address, text)
+            places = PlaceMentions(address, text, alsoNamed: alsoNamed)
             let total = candidates.reduce(0) { $0 + $1.probability }
             problem = total > 0 ? Dictionary(candidates.map { ($0.itemCode, $0.probability / total) }, uniquingKeysWith: +) : [itemCode: 1]
         }

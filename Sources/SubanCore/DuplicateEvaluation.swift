@@ -6,7 +6,8 @@ extension DuplicateDetector.Report {
         guard case .assign(let assignment) = decision else { return nil }
         self.init(id: id, categoryCode: assignment.item.categoryCode, itemCode: assignment.item.code,
                   candidates: assignment.classification.candidates, streetCode: assignment.place.streetCode,
-                  urgent: assignment.urgent, receivedAt: receivedAt, address: input.location.address, text: input.text)
+                  urgent: assignment.urgent, receivedAt: receivedAt, address: input.location.address, text: input.text,
+                  alsoNamed: assignment.namedPlaces)
     }
 }
 
@@ -49,7 +50,7 @@ public struct DuplicateEvaluation: Sendable {
         let start = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01, any instant would do
         for pair in pairs {
             let reports = [(pair.first, 0.0), (pair.second, pair.hoursApart)].map { text, hours in
-                let input = Dispatcher.Input(text: text, urgentFlag: false, location: Location(streetCode: pair.streetCode))
+                let input = Dispatcher.Input(text: text, urgentFlag: false, location: Location(districtCode: pair.districtCode, streetCode: pair.streetCode))
                 return DuplicateDetector.Report(id: UUID(), decision: dispatcher.decide(input), input: input,
                                                 receivedAt: start.addingTimeInterval(hours * 3600))
             }

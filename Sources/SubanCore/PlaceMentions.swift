@@ -51,9 +51,16 @@ public struct PlaceMentions: Sendable, Hashable {
         return String(text)
     }
 
-    public init(_ texts: String?...) {
-        searchable = Self.withoutOfficialNames(Array(texts.compactMap { $0 }.joined(separator: "。").unicodeScalars))
-        mentions = Self.find(in: searchable)
+    /// `alsoNamed`: the gazetteer's own names of the places the texts name ("白石洲村" for
+    /// "白石洲"), so two reports naming one place by an alias and by its name share it.
+    public init(_ texts: String?..., alsoNamed: [String] = []) {
+        let written = Self.withoutOfficialNames(Array(texts.compactMap { $0 }.joined(separator: "。").unicodeScalars))
+        var found = Self.find(in: written)
+        for name in alsoNamed where !found.contains(where: { $0.key == name || $0.name == name }) {
+            found.append(Mention(kind: .site, name: name, key: name))
+        }
+        mentions = found
+        searchable = alsoNamed.isEmpty ? written : written + Array(("|" + alsoNamed.joined(separator: "|")).unicodeScalars)
     }
 
     /// Whether `mention` (of another report) is named here too: the same number, or

@@ -7,7 +7,10 @@ import SubanCore
 /// - `appeals/held-out/*.jsonl`: labelled appeals written apart from the training
 ///   ones (other writers, other wording, other places), which nothing trains or
 ///   tunes on: only `suban evaluate` reads them;
-/// - `hazards.json`: the urgency lexicon.
+/// - `hazards.json`: the urgency lexicon;
+/// - `gazetteer.csv`: places citizens name, with their district and street office;
+/// - `places/held-out.jsonl`: appeals naming a place but not its street office, labelled
+///   with the street, written apart from the gazetteer: only `suban evaluate places` reads them.
 ///
 /// A city replaces any of them with its own files (`suban train --data DIR`).
 public struct ShippedData: Sendable {
@@ -22,6 +25,11 @@ public struct ShippedData: Sendable {
     public let training: [LabeledAppeal]
     public let heldOut: [LabeledAppeal]
     public let lexicon: HazardLexicon
+    public let gazetteer: Gazetteer
+    public let placesHeldOut: [PlacedAppeal]
+    /// Labelled duplicate pairs, by file name without `.txt` ("pairs": the channel gave the street
+    /// or the text names it; "district-only": the channel gave only the district).
+    public let duplicatePairs: [String: [DuplicatePair]]
 
     /// The data shipped in this module; a missing or malformed file is a build defect, checked by the tests.
     public static let shenzhen: ShippedData = {
@@ -36,6 +44,57 @@ public struct ShippedData: Sendable {
         heldOut = try Self.appeals(in: folder.appendingPathComponent("appeals/held-out"))
         let lexicon = try JSONDecoder().decode(LexiconFile.self, from: Data(contentsOf: folder.appendingPathComponent("hazards.json")))
         self.lexicon = HazardLexicon(hazards: lexicon.hazards, negations: lexicon.negations, hypotheticals: lexicon.hypotheticals)
+        gazetteer = Gazetteer(entries: try Self.gazetteerEntries(csv: String(contentsOf: folder.appendingPathComponent("gazetteer.csv"), encoding: .utf8),
+                                                                file: "gazetteer.csv"))
+        placesHeldOut = try Self.placedAppeals(at: folder.appendingPathComponent("places/held-out.jsonl"))
+        var pairs: [String: [DuplicatePair]] = [:]
+        let pairFolder = folder.appendingPathComponent("duplicates")
+        for file in try FileManager.default.contentsOfDirectory(at: pairFolder, includingPropertiesForKeys: nil) where file.pathExtension == "txt" {
+            do { pairs[file.deletingPathExtension().lastPathComponent] = try DuplicatePair.parse(String(contentsOf: file, encoding: .utf8)) } catch let error as DuplicatePair.ParseError {
+                throw Malformed(file: "duplicates/\(file.lastPathComponent)", line: error.line, reason: error.message)
+            }
+        }
+        duplicatePairs = pairs
+    }
+
+    /// An appeal naming a place, with the street office a person who knows the city would give.
+    public struct PlacedAppeal: Sendable, Hashable, Decodable {
+        public var text: String
+        public var district: String
+        public var street: String?
+        public var place: String
+    }
+
+    public static func placedAppeals(at file: URL) throws -> [PlacedAppeal] {
+        var appeals: [PlacedAppeal] = []
+        try forEachLine(of: file) { (line: PlacedAppeal, _) in appeals.append(line) }
+        return appeals
+    }
+
+    /// `name,aliases,kind,district,street,note` with a header line; aliases separated by `|`;
+    /// an empty street for a place that spans several. A city's own address base loads the same way
+    /// (`suban gazetteer load FILE`).
+    public static func gazetteerEntries(csv: String, file: String) throws -> [Gazetteer.Entry] {
+        let rows = CSVRows.parse(csv)
+        guard let header = rows.first, header == ["name", "aliases", "kind", "district", "street", "note"] else {
+            throw Malformed(file: file, line: 1, reason: "the header must be name,aliases,kind,district,street,note")
+        }
+        return try rows.dropFirst().enumerated().compactMap { offset, row in
+            let line = offset + 2
+            if row == [""] { return nil }
+            guard row.count == 6 else { throw Malformed(file: file, line: line, reason: "expected 6 fields, found \(row.count)") }
+            guard let kind = Gazetteer.Kind(rawValue: row[2]) else {
+                throw Malformed(file: file, line: line, reason: "kind '\(row[2])' is not one of \(Gazetteer.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard Territory.district(code: row[3]) != nil else { throw Malformed(file: file, line: line, reason: "unknown district '\(row[3])'") }
+            let street = row[4].isEmpty ? nil : row[4]
+            if let street, Territory.street(code: street)?.districtCode != row[3] {
+                throw Malformed(file: file, line: line, reason: "'\(street)' is not a street of \(row[3])")
+            }
+            guard !row[0].isEmpty else { throw Malformed(file: file, line: line, reason: "empty name") }
+            return Gazetteer.Entry(name: row[0], aliases: row[1].split(separator: "|").map(String.init), kind: kind,
+                                   districtCode: row[3], streetCode: street, note: row[5])
+        }
     }
 
     /// A model trained on the shipped training appeals: what dispatch decides with

@@ -216,6 +216,7 @@ public enum TicketStore {
                     "item": .string(assignment.item.code), "item_name": .string(assignment.item.name),
                     "confidence": .number(assignment.classification.confidence),
                     "urgent_signals": .array(assignment.urgentSignals.map(JSONValue.string)),
+                    "place": .string(assignment.placeReason),
                 ]
             case .triage(let reason, let classification, let urgent):
                 candidates = classification.candidates
@@ -414,7 +415,8 @@ extension TicketStore {
                            OR EXISTS (SELECT 1 FROM unnest(t.place_keys) k WHERE strpos(r.words, k) > 0))
                 ) c
             )
-            SELECT t.id, t.category_code, t.item_code, t.item_candidates::text AS candidates, t.street_code, t.urgent, t.received_at, t.address, t.text
+            SELECT t.id, t.category_code, t.item_code, t.item_candidates::text AS candidates, t.street_code, t.urgent, t.received_at, t.address, t.text,
+                   to_jsonb(coalesce(t.place_keys, '{}'))::text AS place_keys
             FROM matched JOIN tickets t USING (id)
             """, [RecordSet.encode(rows), window.seconds]).map { row in
             var candidates: [Classification.Candidate] = []
@@ -428,7 +430,9 @@ extension TicketStore {
             return DuplicateDetector.Report(
                 id: try row.decode("id"), categoryCode: try row.decode("category_code"), itemCode: try row.decode("item_code"), candidates: candidates,
                 streetCode: try row.decodeIfPresent("street_code"), urgent: try row.decode("urgent"), receivedAt: try row.decode("received_at"),
-                address: try row.decodeIfPresent("address"), text: try row.decode("text"))
+                address: try row.decodeIfPresent("address"), text: try row.decode("text"),
+                // The keys it was stored with carry the gazetteer's names of its places.
+                alsoNamed: try JSONDecoder().decode([String].self, from: Data(try row.decode("place_keys", as: String.self).utf8)))
         }
     }
 }

@@ -88,9 +88,10 @@ public struct DispatchWorker: Service {
         logger.info("catalog loaded", metadata: ["items": "\(catalog.items.count)", "departments": "\(departments.count)",
                                                  "model": "\(versions.active.map(String.init) ?? "shipped")"])
         let threshold = configuration.triageThreshold
-        return Dispatchers(active: Dispatcher(catalog: catalog, departments: departments, model: active, triageThreshold: threshold),
+        let places = PlaceResolver(gazetteer: ShippedData.shenzhen.gazetteer)
+        return Dispatchers(active: Dispatcher(catalog: catalog, departments: departments, model: active, places: places, triageThreshold: threshold),
                            activeVersion: versions.active,
-                           shadow: shadow.map { Dispatcher(catalog: catalog, departments: departments, model: $0, triageThreshold: threshold) },
+                           shadow: shadow.map { Dispatcher(catalog: catalog, departments: departments, model: $0, places: places, triageThreshold: threshold) },
                            shadowVersion: versions.shadow)
     }
 

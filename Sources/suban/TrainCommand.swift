@@ -65,7 +65,7 @@ struct TrainCommand: AsyncParsableCommand {
         }
 
         static func measure(_ model: AppealModel, on data: ShippedData) -> Figures {
-            let report = DispatchEvaluation(dispatcher: Dispatcher(catalog: data.catalog, departments: Departments.all, model: model), appeals: data.heldOut)
+            let report = DispatchEvaluation(dispatcher: Dispatcher(catalog: data.catalog, departments: Departments.all, model: model, places: PlaceResolver(gazetteer: data.gazetteer)), appeals: data.heldOut)
             return Figures(category: report.category.rate, department: report.department.rate, urgentRecall: report.urgentRecall.rate,
                            urgentPrecision: report.urgentPrecision.rate)
         }

@@ -29,7 +29,8 @@ import SubanData
 }
 
 @Suite struct DispatcherTests {
-    let dispatcher = Dispatcher(catalog: .shenzhen, departments: Departments.all, model: ShippedData.trainedModel)
+    let dispatcher = Dispatcher(catalog: .shenzhen, departments: Departments.all, model: ShippedData.trainedModel,
+                                places: PlaceResolver(gazetteer: ShippedData.shenzhen.gazetteer))
 
     struct Case: Sendable, CustomTestStringConvertible {
         var text: String
