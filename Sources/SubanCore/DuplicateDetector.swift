@@ -33,6 +33,7 @@ public struct DuplicateDetector: Sendable {
         public var categoryCode: String
         public var itemCode: String
         public var streetCode: String?
+        public var districtCode: String?
         public var urgent: Bool
         public var receivedAt: Date
         public var places: PlaceMentions
@@ -42,7 +43,8 @@ public struct DuplicateDetector: Sendable {
         public var problem: [String: Double]
 
         public init(id: UUID, categoryCode: String, itemCode: String, candidates: [Classification.Candidate], streetCode: String?, urgent: Bool,
-                    receivedAt: Date, address: String?, text: String, alsoNamed: [String] = []) {
+                    receivedAt: Date, address: String?, text: String, districtCode: String? = nil, alsoNamed: [String] = []) {
+            self.districtCode = districtCode
             self.id = id
             self.categoryCode = categoryCode
             self.itemCode = itemCode
@@ -55,6 +57,13 @@ public struct DuplicateDetector: Sendable {
         }
 
         /// The share of the two problem distributions that coincides, 0...1.
+        /// Where two reports must both be to be compared: their street; or, for a report whose
+        /// street is unknown but that names places of the gazetteer (whose names tell places
+        /// apart), its district.
+        public var scope: String? {
+            streetCode ?? (places.canonical.isEmpty ? nil : districtCode.map { "district:\($0)" })
+        }
+
         func problemSimilarity(_ other: Report) -> Double {
             problem.reduce(0) { $0 + min($1.value, other.problem[$1.key] ?? 0) }
         }
@@ -86,7 +95,7 @@ public struct DuplicateDetector: Sendable {
         guard report.categoryCode == earlier.categoryCode else {
             return .distinct(reason: "different category: \(report.itemCode) / \(earlier.itemCode)")
         }
-        guard let street = report.streetCode, earlier.streetCode == street else { return .distinct(reason: "different or unknown street") }
+        guard let scope = report.scope, earlier.scope == scope else { return .distinct(reason: "different or unknown street") }
         guard abs(report.receivedAt.timeIntervalSince(earlier.receivedAt)) <= Double(parameters.window.components.seconds) else {
             return .distinct(reason: "outside the window")
         }
@@ -145,11 +154,18 @@ public struct DuplicateDetector: Sendable {
         for mention in sharedB where !shared.contains(where: { $0.key == mention.key || $0.name == mention.name }) { shared.append(mention) }
         // Two reports that each name a place of one kind and share none of that kind are about two
         // places — except roads when a site is shared: a site fronts several roads.
+        if let first = a.canonical.first, let second = b.canonical.first, Set(a.canonical).isDisjoint(with: b.canonical) {
+            return PlaceComparison(shared: shared, overlap: overlap, conflict: "different places of the gazetteer: \(first) / \(second)")
+        }
         let sharesSite = shared.contains { $0.kind == .site }
         for kind in [PlaceMentions.Kind.site, .number, .zone, .road] where !(kind == .road && sharesSite) {
-            let ofA = a.mentions.filter { $0.kind == kind }, ofB = b.mentions.filter { $0.kind == kind }
-            if let first = ofA.first, let second = ofB.first, !shared.contains(where: { $0.kind == kind }) {
-                return PlaceComparison(shared: shared, overlap: overlap, conflict: "different places: \(first.name) / \(second.name)")
+            // Numbers compare unit by unit: "4期17栋" and "4期3栋" share the phase, not the block.
+            let group: (PlaceMentions.Mention) -> String = { kind == .number ? String($0.key.drop { $0.isNumber }) : "" }
+            let ofA = Dictionary(grouping: a.mentions.filter { $0.kind == kind }, by: group)
+            let ofB = Dictionary(grouping: b.mentions.filter { $0.kind == kind }, by: group)
+            for (unit, mentionsA) in ofA.sorted(by: { $0.key < $1.key }) {
+                guard let mentionsB = ofB[unit], !shared.contains(where: { $0.kind == kind && group($0) == unit }) else { continue }
+                return PlaceComparison(shared: shared, overlap: overlap, conflict: "different places: \(mentionsA[0].name) / \(mentionsB[0].name)")
             }
         }
         return PlaceComparison(shared: shared, overlap: overlap, conflict: nil)

@@ -7,7 +7,7 @@ extension DuplicateDetector.Report {
         self.init(id: id, categoryCode: assignment.item.categoryCode, itemCode: assignment.item.code,
                   candidates: assignment.classification.candidates, streetCode: assignment.place.streetCode,
                   urgent: assignment.urgent, receivedAt: receivedAt, address: input.location.address, text: input.text,
-                  alsoNamed: assignment.namedPlaces)
+                  districtCode: assignment.place.districtCode, alsoNamed: assignment.namedPlaces)
     }
 }
 

@@ -51,23 +51,27 @@ public struct PlaceMentions: Sendable, Hashable {
         return String(text)
     }
 
-    /// `alsoNamed`: the gazetteer's own names of the places the texts name ("白石洲村" for
-    /// "白石洲"), so two reports naming one place by an alias and by its name share it.
+    /// The gazetteer's names of the places the texts name ("水径村" for "下水径"): two reports
+    /// naming one place by an alias and by its name share it, and two naming different
+    /// places of the gazetteer are about two places, however alike their words.
+    public let canonical: [String]
+
+    /// `alsoNamed`: those gazetteer names. Each becomes a mention keyed `@name`, so it is
+    /// stored with the ticket's place keys and matches only the same gazetteer place.
     public init(_ texts: String?..., alsoNamed: [String] = []) {
-        let written = Self.withoutOfficialNames(Array(texts.compactMap { $0 }.joined(separator: "。").unicodeScalars))
-        var found = Self.find(in: written)
-        for name in alsoNamed where !found.contains(where: { $0.key == name || $0.name == name }) {
-            found.append(Mention(kind: .site, name: name, key: name))
-        }
-        mentions = found
-        searchable = alsoNamed.isEmpty ? written : written + Array(("|" + alsoNamed.joined(separator: "|")).unicodeScalars)
+        searchable = Self.withoutOfficialNames(Array(texts.compactMap { $0 }.joined(separator: "。").unicodeScalars))
+        canonical = alsoNamed
+        mentions = Self.find(in: searchable) + alsoNamed.map { Mention(kind: .site, name: $0, key: Self.canonicalPrefix + $0) }
     }
+
+    static let canonicalPrefix = "@"
 
     /// Whether `mention` (of another report) is named here too: the same number, or
     /// the last characters of the name, which survive a citizen's shortening
     /// ("星河丹堤小区" / "星河丹堤") and the verbs a suffix scan cannot tell from a name.
     func names(_ mention: Mention) -> Bool {
-        switch mention.kind {
+        if mention.key.hasPrefix(Self.canonicalPrefix) { return canonical.contains(mention.name) }
+        return switch mention.kind {
         case .number: mentions.contains { $0.kind == .number && $0.key == mention.key }
         default: searchable.contains(mention.keyScalars)
         }
@@ -103,11 +107,13 @@ public struct PlaceMentions: Sendable, Hashable {
                     continue scan
                 }
                 var start = index
-                while start > lastEnd, index - start < 6, text[start - 1].isNameCharacter, !stopCharacters.contains(text[start - 1]) {
-                    start -= 1
-                }
+                // A number's stem is its digits alone: "锦绣江南四期17栋" names phase 4 and block 17.
+                let belongs: (Unicode.Scalar) -> Bool = suffix.kind == .number ? { $0.isNumberCharacter } : { $0.isNameCharacter && !stopCharacters.contains($0) }
+                while start > lastEnd, index - start < 6, belongs(text[start - 1]) { start -= 1 }
+                // A number right after a name ("江南4期") is a door or a phase; after a date word it is a day.
+                let afterName = start > 0 && text[start - 1].isNameCharacter && !dateCharacters.contains(text[start - 1]) && !stopCharacters.contains(text[start - 1])
                 if let mention = mention(stem: String(String.UnicodeScalarView(text[start..<index])), suffix: suffix,
-                                         adjoinsPlace: start == lastEnd && lastEnd > 0) {
+                                         adjoinsPlace: start == lastEnd && lastEnd > 0 || suffix.kind == .number && afterName) {
                     if seen.insert(mention.key).inserted { found.append(mention) }
                     lastEnd = end
                 }
@@ -176,6 +182,9 @@ public struct PlaceMentions: Sendable, Hashable {
 
     /// Characters that end a name when walking back from its suffix ("我家楼下的民康路" → "民康路").
     static let stopCharacters = Set("的在了我你他她们有和与及或跟从到向对这那是把被就都也还又很说个条家旁边近处里每该此已经让给段门附其".unicodeScalars)
+
+    /// Characters after which "3号" is a date, not a door ("12月3号", "周3号").
+    static let dateCharacters = Set("月年日周星期天".unicodeScalars)
 
     /// Words that end like a place but name none ("人行道", "城中村", "办公楼").
     static let genericStems: Set<String> = [

@@ -353,7 +353,7 @@ extension TicketStore {
         /// parallel; a report naming no number may join any of them, so it holds the place
         /// exclusively and waits for them all.
         public static func of(_ report: DuplicateDetector.Report) -> [DuplicateScope] {
-            guard let street = report.streetCode else { return [] }
+            guard let street = report.scope else { return [] }
             let numbers = report.places.numbers
             return report.places.keys.flatMap { place in
                 numbers.isEmpty
@@ -392,8 +392,9 @@ extension TicketStore {
     public static func openParents(for reports: [DuplicateDetector.Report], within window: Duration,
                                    on connection: PostgresConnection) throws -> [DuplicateDetector.Report] {
         let rows = reports.compactMap { report -> [String: JSONValue]? in
-            guard let street = report.streetCode else { return nil }
-            return ["category": .string(report.categoryCode), "street": .string(street), "words": .string(report.places.words),
+            guard report.scope != nil else { return nil }
+            return ["category": .string(report.categoryCode), "street": JSONValue(report.streetCode), "district": JSONValue(report.districtCode),
+                    "words": .string(report.places.words),
                     "keys": .array(report.places.keys.map(JSONValue.string)), "numbers": .array(report.places.numbers.map(JSONValue.string))]
         }
         guard !rows.isEmpty else { return [] }
@@ -402,10 +403,12 @@ extension TicketStore {
         return try connection.query("""
             WITH matched AS (
                 SELECT DISTINCT c.id
-                FROM jsonb_to_recordset($1::jsonb) AS r(category text, street text, words text, keys text[], numbers text[])
+                FROM jsonb_to_recordset($1::jsonb) AS r(category text, street text, district text, words text, keys text[], numbers text[])
                 CROSS JOIN LATERAL (
                     SELECT t.id FROM tickets t
-                    WHERE t.category_code = r.category AND t.street_code = r.street
+                    WHERE t.category_code = r.category
+                      -- The report's scope: its street, or its district when neither knows the street.
+                      AND (t.street_code = r.street OR (r.street IS NULL AND t.street_code IS NULL AND t.district_code = r.district))
                       AND t.parent_id IS NULL AND t.status IN ('dispatched', 'accepted', 'staged', 'reopened')
                       AND t.received_at > now() - make_interval(secs => $2)
                       -- Both name house or block numbers and share none: two places (the detector's own rule).
@@ -415,7 +418,8 @@ extension TicketStore {
                            OR EXISTS (SELECT 1 FROM unnest(t.place_keys) k WHERE strpos(r.words, k) > 0))
                 ) c
             )
-            SELECT t.id, t.category_code, t.item_code, t.item_candidates::text AS candidates, t.street_code, t.urgent, t.received_at, t.address, t.text,
+            SELECT t.id, t.category_code, t.item_code, t.item_candidates::text AS candidates, t.street_code, t.district_code, t.urgent, t.received_at,
+                   t.address, t.text,
                    to_jsonb(coalesce(t.place_keys, '{}'))::text AS place_keys
             FROM matched JOIN tickets t USING (id)
             """, [RecordSet.encode(rows), window.seconds]).map { row in
@@ -430,9 +434,10 @@ extension TicketStore {
             return DuplicateDetector.Report(
                 id: try row.decode("id"), categoryCode: try row.decode("category_code"), itemCode: try row.decode("item_code"), candidates: candidates,
                 streetCode: try row.decodeIfPresent("street_code"), urgent: try row.decode("urgent"), receivedAt: try row.decode("received_at"),
-                address: try row.decodeIfPresent("address"), text: try row.decode("text"),
-                // The keys it was stored with carry the gazetteer's names of its places.
-                alsoNamed: try JSONDecoder().decode([String].self, from: Data(try row.decode("place_keys", as: String.self).utf8)))
+                address: try row.decodeIfPresent("address"), text: try row.decode("text"), districtCode: try row.decodeIfPresent("district_code"),
+                // The keys it was stored with carry the gazetteer's names of its places ("@白石洲村").
+                alsoNamed: try JSONDecoder().decode([String].self, from: Data(try row.decode("place_keys", as: String.self).utf8))
+                    .filter { $0.hasPrefix("@") }.map { String($0.dropFirst()) })
         }
     }
 }

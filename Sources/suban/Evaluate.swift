@@ -10,7 +10,7 @@ import SubanData
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure classification and duplicate detection on the shipped held-out data.",
-        subcommands: [Classifier.self, Places.self, Duplicates.self, Speed.self, Explain.self])
+        subcommands: [Classifier.self, Places.self, Duplicates.self, Learning.self, Speed.self, Explain.self])
 
     struct Classifier: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -295,6 +295,52 @@ extension Evaluate {
                 if !withDistrict { headline = (Double(right) / total, Double(wrong) / total) }
             }
             try Evaluate.hold([("street right", headline.right, minStreet), ("street not wrong", 1 - headline.wrong, 1 - maxWrong)])
+        }
+    }
+}
+
+extension Evaluate {
+    /// The learning loop, simulated: a model learns from part of the training appeals, a
+    /// "month" of the rest arrives, operators correct every one it sent to triage or to the
+    /// wrong category, and the next model learns from those corrections too. Both are
+    /// measured on the held-out appeals, which neither saw.
+    struct Learning: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Simulate a month of operators' corrections and measure the model before and after.")
+
+        @Option(help: "Share of each item's training appeals the first model learns from; the rest is the month's traffic.") var base = 0.6
+
+        func run() throws {
+            let data = ShippedData.shenzhen
+            var seen: [String: Int] = [:]
+            let counts = Dictionary(grouping: data.training, by: \.itemCode).mapValues(\.count)
+            var first: [LabeledAppeal] = [], month: [LabeledAppeal] = []
+            for appeal in data.training {
+                let index = seen[appeal.itemCode, default: 0]
+                seen[appeal.itemCode] = index + 1
+                if Double(index) < base * Double(counts[appeal.itemCode]!) { first.append(appeal) } else { month.append(appeal) }
+            }
+            let places = PlaceResolver(gazetteer: data.gazetteer)
+            func dispatcher(_ examples: [LabeledAppeal]) -> Dispatcher {
+                Dispatcher(catalog: data.catalog, departments: Departments.all,
+                           model: AppealModel.train(catalog: data.catalog, examples: examples, lexicon: data.lexicon), places: places)
+            }
+            print("first model learns from \(first.count) appeals; a month brings \(month.count) more")
+            let before = dispatcher(first)
+            // Operators see a ticket again when dispatch was unsure (triage) or when the unit returns it
+            // (the wrong category): those are the corrections a month yields.
+            let corrections = month.filter { appeal in
+                let classification = before.classifier.classify(appeal.text)
+                let category = classification.itemCode.flatMap(data.catalog.item(code:))?.categoryCode
+                return classification.confidence < before.triageThreshold || category != data.catalog.item(code: appeal.itemCode)?.categoryCode
+            }
+            print("operators corrected \(corrections.count) of the month's \(month.count) appeals (\(Evaluate.percent(Double(corrections.count) / Double(month.count))))")
+            let after = dispatcher(first + corrections)
+            let everything = dispatcher(first + month)
+            print("held-out (\(data.heldOut.count), never learnt from)   category   item       lead unit")
+            for (name, model) in [("before the month", before), ("after, + corrections", after), ("had every appeal been labelled", everything)] {
+                let report = DispatchEvaluation(dispatcher: model, appeals: data.heldOut)
+                print("  \(name.padding(toLength: 36, withPad: " ", startingAt: 0))\(Evaluate.percent(report.category.rate).padding(toLength: 11, withPad: " ", startingAt: 0))\(Evaluate.percent(report.item.rate).padding(toLength: 11, withPad: " ", startingAt: 0))\(Evaluate.percent(report.department.rate))")
+            }
         }
     }
 }

@@ -49,7 +49,7 @@ import SubanData
              item: "noise.square-dance", lead: "street:nanshan.taoyuan", coHandlers: ["nanshan:police"]),
         Case(text: "广场舞音响太吵", district: "nanshan", address: nil,
              item: "noise.square-dance", lead: "nanshan:gov", coHandlers: ["nanshan:police"]),
-        Case(text: "家里停水了还没来水", district: "baoan", address: nil,
+        Case(text: "家里水压太低，高峰期根本用不了水", district: "baoan", address: nil,
              item: "utilities.water-supply", lead: "city:water-group", coHandlers: ["baoan:water"]),
         Case(text: "公司拖欠工资三个月", district: "guangming", address: "公明街道",
              item: "labor.wage-arrears", lead: "guangming:hrss", coHandlers: ["street:guangming.gongming"]),

@@ -1,5 +1,6 @@
 import Foundation
 import SubanCore
+import SubanData
 import Testing
 
 @Suite struct PlaceMentionsTests {
@@ -110,8 +111,13 @@ import Testing
         #expect(links.count == 2)
     }
 
+    @Test func aPairMayGiveOnlyTheDistrict() throws {
+        let pair = try #require(try DuplicatePair.parse("= 3h @nanshan | 白石洲路灯坏了 || 白石洲村路灯不亮").first)
+        #expect(pair.districtCode == "nanshan" && pair.streetCode == nil)
+    }
+
     @Test func theShippedPairsParseAndHalfAreHeldOut() throws {
-        let pairs = DuplicatePair.shipped
+        let pairs = try #require(ShippedData.shenzhen.duplicatePairs["pairs"])
         #expect(pairs.count >= 100)
         #expect(pairs.filter(\.sameIncident).count >= 50 && pairs.filter { !$0.sameIncident }.count >= 50)
         #expect(abs(pairs.filter(\.heldOut).count * 2 - pairs.count) <= 1)
@@ -124,6 +130,7 @@ import Testing
         ("~ 5h | a || b", "'=' or '≠'"),
         ("= five | a || b", "hours"),
         ("≠ 2h @nowhere.street | a || b", "unknown street"),
+        ("≠ 2h @atlantis | a || b", "unknown street or district"),
     ])
     func pairErrorsNameTheLine(_ line: String, _ message: String) {
         #expect {

@@ -1,0 +1,45 @@
+import Foundation
+import SubanData
+import Testing
+@testable import SubanCore
+
+/// Places compared through the gazetteer: an alias is the same place, a neighbouring
+/// village or another block of one estate is not.
+@Suite struct DuplicatePlacesTests {
+    let resolver = PlaceResolver(gazetteer: ShippedData.shenzhen.gazetteer)
+    let detector = DuplicateDetector()
+
+    func report(_ text: String, district: String = "nanshan", hours: Double = 0) -> DuplicateDetector.Report {
+        let placed = resolver.resolve(Location(districtCode: district), text: text)
+        return DuplicateDetector.Report(id: UUID(), categoryCode: "urban-management", itemCode: "urban-management.street-lighting",
+                                        candidates: [.init(itemCode: "urban-management.street-lighting", probability: 1)],
+                                        streetCode: placed.place.streetCode, urgent: false, receivedAt: Date(timeIntervalSince1970: hours * 3600),
+                                        address: nil, text: text, districtCode: placed.place.districtCode, alsoNamed: placed.namedPlaces)
+    }
+
+    @Test func anAliasAndTheNameAreOnePlace() {
+        let verdict = detector.compare(report("上白石那边的路灯坏了好几天", hours: 2), with: report("白石洲村里面路灯一直不亮"))
+        guard case .duplicate = verdict else { Issue.record("\(verdict)"); return }
+    }
+
+    @Test func twoVillagesOfTheGazetteerAreTwoPlaces() {
+        let verdict = detector.compare(report("上水径村路灯坏了", district: "longgang", hours: 1), with: report("下水径村路灯坏了", district: "longgang"))
+        guard case .distinct(let reason) = verdict else { Issue.record("linked"); return }
+        #expect(reason.contains("different places"))
+    }
+
+    @Test func blocksOfOnePhaseAreTwoPlaces() {
+        let mentions = PlaceMentions("锦绣江南四期17栋电梯停运")
+        #expect(mentions.numbers == ["4期", "17栋"])
+        #expect(PlaceMentions("12月3号开始停水").numbers.isEmpty, "a date is not a door")
+        let verdict = detector.compare(report("锦绣江南四期17栋路灯坏了", district: "longhua", hours: 1), with: report("锦绣江南四期3栋路灯坏了", district: "longhua"))
+        guard case .distinct = verdict else { Issue.record("linked"); return }
+    }
+
+    @Test func aPlaceWithNoKnownStreetIsComparedWithinItsDistrict() {
+        // 车公庙站 lies between streets: the district and the gazetteer's name scope it.
+        let first = report("车公庙站D口路灯坏了", district: "futian"), second = report("车公庙地铁站出口那边路灯不亮", district: "futian", hours: 3)
+        #expect(first.streetCode == nil && first.scope == "district:futian")
+        guard case .duplicate = detector.compare(second, with: first) else { Issue.record("not linked"); return }
+    }
+}
