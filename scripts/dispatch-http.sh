@@ -17,4 +17,6 @@ export LOG_LEVEL=warning
 fleet_roles 1 2 0 0 0 1 "$http_port" $((http_port + 1)) $((http_port + 2))
 intake="http://127.0.0.1:$http_port"; api="http://127.0.0.1:$((http_port + 1))"
 fleet_await_health "$intake"; fleet_await_health "$api"
-INTAKE_URL=$intake API_URL=$api python3 tests/dispatch/held_out_over_http.py
+# Bars just under today's figures (triaged appeals count as wrong here: they have no category yet).
+INTAKE_URL=$intake API_URL=$api python3 tests/dispatch/held_out_over_http.py \
+  --min-category 0.77 --min-lead-unit 0.76 --min-urgent-recall 0.95 --min-urgent-precision 0.65

@@ -63,6 +63,8 @@ public struct DispatchWorker: Service {
         var activeVersion: Int?
         var shadow: Dispatcher?
         var shadowVersion: Int?
+        /// When the city's gazetteer and boundaries were loaded: the resolver is rebuilt only when they change.
+        var placeVersions: [PlaceDataStore.Kind: Date]
     }
 
     func loadDispatcher() async throws -> Dispatcher { try await loadDispatchers(reusing: nil).active }
@@ -71,9 +73,16 @@ public struct DispatchWorker: Service {
     /// shipped one until `suban train` stored one); a model is decoded again only when
     /// its version changed, so a promotion takes effect within `catalogRefresh`.
     func loadDispatchers(reusing previous: Dispatchers?) async throws -> Dispatchers {
-        let (catalog, departments, versions) = try await postgres.withConnection { connection in
+        let (catalog, departments, versions, placeVersions) = try await postgres.withConnection { connection in
             let (catalog, departments) = try CatalogStore.load(on: connection)
-            return (catalog, departments, try ModelStore.current(on: connection))
+            return (catalog, departments, try ModelStore.current(on: connection), try PlaceDataStore.versions(on: connection))
+        }
+        let places: PlaceResolver
+        if let previous, previous.placeVersions == placeVersions {
+            places = previous.active.places
+        } else {
+            places = try await postgres.withConnection { try PlaceResolver.stored(on: $0) }
+            logger.info("places loaded", metadata: ["gazetteer": "\(places.gazetteer.entries.count)", "boundaries": "\(places.boundaries.areas.count)"])
         }
         func model(_ version: Int?, previous: (version: Int?, dispatcher: Dispatcher?)) async throws -> AppealModel? {
             guard let version else { return nil }
@@ -88,11 +97,10 @@ public struct DispatchWorker: Service {
         logger.info("catalog loaded", metadata: ["items": "\(catalog.items.count)", "departments": "\(departments.count)",
                                                  "model": "\(versions.active.map(String.init) ?? "shipped")"])
         let threshold = configuration.triageThreshold
-        let places = PlaceResolver(gazetteer: ShippedData.shenzhen.gazetteer)
         return Dispatchers(active: Dispatcher(catalog: catalog, departments: departments, model: active, places: places, triageThreshold: threshold),
                            activeVersion: versions.active,
                            shadow: shadow.map { Dispatcher(catalog: catalog, departments: departments, model: $0, places: places, triageThreshold: threshold) },
-                           shadowVersion: versions.shadow)
+                           shadowVersion: versions.shadow, placeVersions: placeVersions)
     }
 
     /// Steps 2 and 3 for one batch of stream entries.
