@@ -32,20 +32,34 @@ public struct ShippedData: Sendable {
     public let duplicatePairs: [String: [DuplicatePair]]
 
     /// The data shipped in this module; a missing or malformed file is a build defect, checked by the tests.
-    public static let shenzhen: ShippedData = {
+    public static let shenzhen: ShippedData = shipped { try ShippedData(folder: $0) }
+
+    /// The shipped lexicon and gazetteer alone: a dispatcher needs them, not eighteen thousand
+    /// training appeals in memory.
+    public static let shippedLexicon: HazardLexicon = shipped(lexicon(in:))
+    public static let shippedGazetteer: Gazetteer = shipped(gazetteer(in:))
+
+    static func shipped<T>(_ read: (URL) throws -> T) -> T {
         guard let folder = Bundle.module.url(forResource: "data", withExtension: nil) else { fatalError("SubanData's data folder is missing") }
-        do { return try ShippedData(folder: folder) } catch { fatalError("shipped data: \(error)") }
-    }()
+        do { return try read(folder) } catch { fatalError("shipped data: \(error)") }
+    }
+
+    static func lexicon(in folder: URL) throws -> HazardLexicon {
+        let file = try JSONDecoder().decode(LexiconFile.self, from: Data(contentsOf: folder.appendingPathComponent("hazards.json")))
+        return HazardLexicon(hazards: file.hazards, negations: file.negations, hypotheticals: file.hypotheticals)
+    }
+
+    static func gazetteer(in folder: URL) throws -> Gazetteer {
+        Gazetteer(entries: try gazetteerEntries(csv: String(contentsOf: folder.appendingPathComponent("gazetteer.csv"), encoding: .utf8), file: "gazetteer.csv"))
+    }
 
     /// Reads a data folder laid out as the shipped one.
     public init(folder: URL) throws {
         catalog = try Self.catalog(at: folder.appendingPathComponent("catalog.jsonl"))
         training = try Self.appeals(in: folder.appendingPathComponent("appeals/training"))
         heldOut = try Self.appeals(in: folder.appendingPathComponent("appeals/held-out"))
-        let lexicon = try JSONDecoder().decode(LexiconFile.self, from: Data(contentsOf: folder.appendingPathComponent("hazards.json")))
-        self.lexicon = HazardLexicon(hazards: lexicon.hazards, negations: lexicon.negations, hypotheticals: lexicon.hypotheticals)
-        gazetteer = Gazetteer(entries: try Self.gazetteerEntries(csv: String(contentsOf: folder.appendingPathComponent("gazetteer.csv"), encoding: .utf8),
-                                                                file: "gazetteer.csv"))
+        lexicon = try Self.lexicon(in: folder)
+        gazetteer = try Self.gazetteer(in: folder)
         placesHeldOut = try Self.placedAppeals(at: folder.appendingPathComponent("places/held-out.jsonl"))
         var pairs: [String: [DuplicatePair]] = [:]
         let pairFolder = folder.appendingPathComponent("duplicates")

@@ -88,7 +88,7 @@ public struct DispatchWorker: Service {
             guard let version else { return nil }
             if previous.version == version, let dispatcher = previous.dispatcher { return dispatcher.model }
             guard let stored = try await postgres.withConnection({ try ModelStore.model(version, on: $0) }) else { return nil }
-            let model = try AppealModel(encoded: stored.bytes, lexicon: ShippedData.shenzhen.lexicon)
+            let model = try AppealModel(encoded: stored.bytes, lexicon: ShippedData.shippedLexicon)
             logger.info("dispatch model loaded", metadata: ["version": "\(version)", "bytes": "\(stored.bytes.count)"])
             return model
         }

@@ -8,7 +8,7 @@ extension PlaceResolver {
     /// The shipped gazetteer with the city's own (loaded by `suban gazetteer load`) first, or
     /// the city's alone when it replaces the shipped one, and the loaded street boundaries.
     public static func stored(on connection: PostgresConnection) throws -> PlaceResolver {
-        var entries = ShippedData.shenzhen.gazetteer.entries
+        var entries = ShippedData.shippedGazetteer.entries
         if let city = try PlaceDataStore.load(.gazetteer, on: connection) {
             let loaded = try ShippedData.gazetteerEntries(csv: city.content, file: "loaded gazetteer")
             entries = city.replacesShipped ? loaded : loaded + entries
