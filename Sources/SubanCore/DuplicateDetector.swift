@@ -41,6 +41,8 @@ public struct DuplicateDetector: Sendable {
         /// compared as distributions so two wordings of one problem that the
         /// classifier splits between neighbouring items still meet.
         public var problem: [String: Double]
+        /// False for a triaged report: it may join an open ticket but is no parent itself until a human places it.
+        public var canBeParent = true
 
         public init(id: UUID, categoryCode: String, itemCode: String, candidates: [Classification.Candidate], streetCode: String?, urgent: Bool,
                     receivedAt: Date, address: String?, text: String, districtCode: String? = nil, alsoNamed: [String] = []) {
@@ -132,7 +134,7 @@ public struct DuplicateDetector: Sendable {
         for report in batch.sorted(by: { $0.receivedAt < $1.receivedAt }) {
             if let match = parent(for: report, among: candidates) {
                 links[report.id] = match
-            } else {
+            } else if report.canBeParent {
                 candidates.append(report)
             }
         }

@@ -1,13 +1,26 @@
 import Foundation
 
-extension DuplicateDetector.Report {
-    /// The report an automatic dispatch decision makes; nil for triage, which a human places.
-    public init?(id: UUID, decision: Dispatcher.Decision, input: Dispatcher.Input, receivedAt: Date) {
-        guard case .assign(let assignment) = decision else { return nil }
-        self.init(id: id, categoryCode: assignment.item.categoryCode, itemCode: assignment.item.code,
-                  candidates: assignment.classification.candidates, streetCode: assignment.place.streetCode,
-                  urgent: assignment.urgent, receivedAt: receivedAt, address: input.location.address, text: input.text,
-                  districtCode: assignment.place.districtCode, alsoNamed: assignment.namedPlaces)
+extension Dispatcher {
+    /// The report duplicate detection compares for a decision. A triaged appeal is compared too,
+    /// as its likeliest item: a second citizen's unsure words about an incident a ticket already
+    /// holds join that ticket rather than wait for a dispatcher.
+    public func duplicateReport(id: UUID, decision: Decision, input: Input, receivedAt: Date) -> DuplicateDetector.Report? {
+        switch decision {
+        case .assign(let assignment):
+            return DuplicateDetector.Report(id: id, categoryCode: assignment.item.categoryCode, itemCode: assignment.item.code,
+                                            candidates: assignment.classification.candidates, streetCode: assignment.place.streetCode,
+                                            urgent: assignment.urgent, receivedAt: receivedAt, address: input.location.address, text: input.text,
+                                            districtCode: assignment.place.districtCode, alsoNamed: assignment.namedPlaces)
+        case .triage(_, let classification, let urgent):
+            guard let item = classification.itemCode.flatMap(catalog.item(code:)) else { return nil }
+            let placed = places.resolve(input.location, text: input.text)
+            var report = DuplicateDetector.Report(id: id, categoryCode: item.categoryCode, itemCode: item.code, candidates: classification.candidates,
+                                                  streetCode: placed.place.streetCode, urgent: urgent, receivedAt: receivedAt,
+                                                  address: input.location.address, text: input.text, districtCode: placed.place.districtCode,
+                                                  alsoNamed: placed.namedPlaces)
+            report.canBeParent = false
+            return report
+        }
     }
 }
 
@@ -51,13 +64,13 @@ public struct DuplicateEvaluation: Sendable {
         for pair in pairs {
             let reports = [(pair.first, 0.0), (pair.second, pair.hoursApart)].map { text, hours in
                 let input = Dispatcher.Input(text: text, urgentFlag: false, location: Location(districtCode: pair.districtCode, streetCode: pair.streetCode))
-                return DuplicateDetector.Report(id: UUID(), decision: dispatcher.decide(input), input: input,
-                                                receivedAt: start.addingTimeInterval(hours * 3600))
+                return dispatcher.duplicateReport(id: UUID(), decision: dispatcher.decide(input), input: input,
+                                                  receivedAt: start.addingTimeInterval(hours * 3600))
             }
             let verdict: DuplicateDetector.Verdict = if let first = reports[0], let second = reports[1] {
-                detector.compare(second, with: first)
+                first.canBeParent ? detector.compare(second, with: first) : .distinct(reason: "the first report went to triage")
             } else {
-                .distinct(reason: "sent to triage")
+                .distinct(reason: "no catalog item")
             }
             let predicted: Bool
             let explanation: String

@@ -234,7 +234,14 @@ public enum TicketStore {
         }
 
         /// Joins the open ticket `match` names instead of going to any unit: the parent is handled once.
-        public mutating func link(_ match: DuplicateDetector.Match) {
+        /// A triaged report that joins a ticket takes its likeliest item and its place from `report`.
+        public mutating func link(_ match: DuplicateDetector.Match, as report: DuplicateDetector.Report) {
+            if itemCode == nil {
+                itemCode = report.itemCode
+                categoryCode = report.categoryCode
+                districtCode = report.districtCode
+                streetCode = report.streetCode
+            }
             status = TicketStatus.linked.rawValue
             parentID = match.parentID
             units = []

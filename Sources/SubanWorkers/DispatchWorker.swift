@@ -126,7 +126,7 @@ public struct DispatchWorker: Service {
                 let decision = dispatcher.decide(ticket.input)
                 if let shadow { Self.compare(decision, with: shadow.decide(ticket.input), ticket: ticket.id, logger: logger) }
                 outcomes.append(TicketStore.DispatchOutcome(ticketID: ticket.id, decision: decision))
-                if let report = DuplicateDetector.Report(id: ticket.id, decision: decision, input: ticket.input, receivedAt: ticket.receivedAt) {
+                if let report = dispatcher.duplicateReport(id: ticket.id, decision: decision, input: ticket.input, receivedAt: ticket.receivedAt) {
                     reports.append(report)
                 }
             }
@@ -134,11 +134,12 @@ public struct DispatchWorker: Service {
             try TicketStore.lockDuplicateScopes(scopes, on: connection)
             let deciding = ContinuousClock.now - decideStart
             let links = detector.link(reports, recent: try TicketStore.openParents(for: reports, within: detector.parameters.window, on: connection))
-            let places = Dictionary(reports.map { ($0.id, $0.places) }, uniquingKeysWith: { first, _ in first })
+            let reportByID = Dictionary(reports.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             for index in outcomes.indices {
-                outcomes[index].placeKeys = places[outcomes[index].id]?.keys ?? []
-                outcomes[index].placeNumbers = places[outcomes[index].id]?.numbers ?? []
-                if let match = links[outcomes[index].id] { outcomes[index].link(match) }
+                let report = reportByID[outcomes[index].id]
+                outcomes[index].placeKeys = report?.places.keys ?? []
+                outcomes[index].placeNumbers = report?.places.numbers ?? []
+                if let match = links[outcomes[index].id], let report { outcomes[index].link(match, as: report) }
                 logger.debug("ticket decided", metadata: ["ticket": "\(outcomes[index].id.postgresText)", "linked": "\(links[outcomes[index].id] != nil)"])
             }
             return (try TicketStore.recordDispatch(outcomes, on: connection), deciding)

@@ -42,4 +42,14 @@ import Testing
         #expect(first.streetCode == nil && first.scope == "district:futian")
         guard case .duplicate = detector.compare(second, with: first) else { Issue.record("not linked"); return }
     }
+
+    /// A triaged report may join an open ticket, but no later report joins it before a human places it.
+    @Test func aTriagedReportMayJoinButNeverLeads() {
+        var unsure = report("上白石那边路灯坏了", hours: 1)
+        unsure.canBeParent = false
+        let later = report("白石洲村里路灯不亮", hours: 2)
+        #expect(detector.link([unsure, later], recent: []).isEmpty)
+        let open = report("白石洲村路灯坏了")
+        #expect(detector.link([unsure], recent: [open])[unsure.id]?.parentID == open.id)
+    }
 }
