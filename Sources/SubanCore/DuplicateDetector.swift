@@ -44,6 +44,16 @@ public struct DuplicateDetector: Sendable {
         /// False for a triaged report: it may join an open ticket but is no parent itself until a human places it.
         public var canBeParent = true
 
+        /// Its category and those of its likelier candidate items: two citizens' words about one
+        /// incident often land in neighbouring categories (a manhole "in the road" under transport),
+        /// so a report is compared with open tickets of each.
+        public var categories: Set<String> {
+            Set([categoryCode] + problem.filter { $0.value >= Self.categoryShare }.map { String($0.key.prefix { $0 != "." }) })
+        }
+
+        /// The share of a report's candidate probability that makes an item's category one it may be in.
+        static let categoryShare = 0.15
+
         public init(id: UUID, categoryCode: String, itemCode: String, candidates: [Classification.Candidate], streetCode: String?, urgent: Bool,
                     receivedAt: Date, address: String?, text: String, districtCode: String? = nil, alsoNamed: [String] = []) {
             self.districtCode = districtCode
@@ -94,7 +104,8 @@ public struct DuplicateDetector: Sendable {
 
     /// Whether `report` is the incident `earlier` already reported, and if not, why not.
     public func compare(_ report: Report, with earlier: Report) -> Verdict {
-        guard report.categoryCode == earlier.categoryCode else {
+        guard report.categoryCode == earlier.categoryCode
+                || report.categories.contains(earlier.categoryCode) && earlier.categories.contains(report.categoryCode) else {
             return .distinct(reason: "different category: \(report.itemCode) / \(earlier.itemCode)")
         }
         guard let scope = report.scope, earlier.scope == scope else { return .distinct(reason: "different or unknown street") }

@@ -362,11 +362,14 @@ extension TicketStore {
         public static func of(_ report: DuplicateDetector.Report) -> [DuplicateScope] {
             guard let street = report.scope else { return [] }
             let numbers = report.places.numbers
-            return report.places.keys.flatMap { place in
-                numbers.isEmpty
-                    ? [DuplicateScope(category: report.categoryCode, street: street, place: place)]
-                    : [DuplicateScope(category: report.categoryCode, street: street, place: place, shared: true)]
-                        + numbers.map { DuplicateScope(category: report.categoryCode, street: street, place: place, number: $0) }
+            // Every category it may join a ticket of: two dispatchers must not both open a parent there.
+            return report.categories.sorted().flatMap { category in
+                report.places.keys.flatMap { place in
+                    numbers.isEmpty
+                        ? [DuplicateScope(category: category, street: street, place: place)]
+                        : [DuplicateScope(category: category, street: street, place: place, shared: true)]
+                            + numbers.map { DuplicateScope(category: category, street: street, place: place, number: $0) }
+                }
             }
         }
 
@@ -400,7 +403,8 @@ extension TicketStore {
                                    on connection: PostgresConnection) throws -> [DuplicateDetector.Report] {
         let rows = reports.compactMap { report -> [String: JSONValue]? in
             guard report.scope != nil else { return nil }
-            return ["category": .string(report.categoryCode), "street": JSONValue(report.streetCode), "district": JSONValue(report.districtCode),
+            return ["categories": .array(report.categories.sorted().map(JSONValue.string)), "street": JSONValue(report.streetCode),
+                    "district": JSONValue(report.districtCode),
                     "words": .string(report.places.words),
                     "keys": .array(report.places.keys.map(JSONValue.string)), "numbers": .array(report.places.numbers.map(JSONValue.string))]
         }
@@ -410,10 +414,10 @@ extension TicketStore {
         return try connection.query("""
             WITH matched AS (
                 SELECT DISTINCT c.id
-                FROM jsonb_to_recordset($1::jsonb) AS r(category text, street text, district text, words text, keys text[], numbers text[])
+                FROM jsonb_to_recordset($1::jsonb) AS r(categories text[], street text, district text, words text, keys text[], numbers text[])
                 CROSS JOIN LATERAL (
                     SELECT t.id FROM tickets t
-                    WHERE t.category_code = r.category
+                    WHERE t.category_code = ANY (r.categories)
                       -- The report's scope: its street, or its district when neither knows the street.
                       AND (t.street_code = r.street OR (r.street IS NULL AND t.street_code IS NULL AND t.district_code = r.district))
                       AND t.parent_id IS NULL AND t.status IN ('dispatched', 'accepted', 'staged', 'reopened')
