@@ -173,7 +173,7 @@ public struct DuplicateDetector: Sendable {
         let sharesSite = shared.contains { $0.kind == .site }
         for kind in [PlaceMentions.Kind.site, .number, .zone, .road] where !(kind == .road && sharesSite) {
             // Numbers compare unit by unit: "4期17栋" and "4期3栋" share the phase, not the block.
-            let group: (PlaceMentions.Mention) -> String = { kind == .number ? String($0.key.drop { $0.isNumber }) : "" }
+            let group: (PlaceMentions.Mention) -> String = { kind == .number ? $0.unit : "" }
             let ofA = Dictionary(grouping: a.mentions.filter { $0.kind == kind }, by: group)
             let ofB = Dictionary(grouping: b.mentions.filter { $0.kind == kind }, by: group)
             for (unit, mentionsA) in ofA.sorted(by: { $0.key < $1.key }) {

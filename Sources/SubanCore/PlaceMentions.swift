@@ -23,6 +23,13 @@ public struct PlaceMentions: Sendable, Hashable {
         public let key: String
         let keyScalars: [Unicode.Scalar]
 
+        /// What a number counts ("栋" of "17栋", "期" of "4期", "门" of "东门"): two reports naming
+        /// different numbers of one unit name two places.
+        public var unit: String {
+            let rest = key.drop { $0.isNumber }
+            return String(rest.count < key.count ? rest : key.dropFirst())
+        }
+
         init(kind: Kind, name: String, key: String) {
             self.kind = kind
             self.name = name
@@ -61,7 +68,7 @@ public struct PlaceMentions: Sendable, Hashable {
     public init(_ texts: String?..., alsoNamed: [String] = []) {
         searchable = Self.withoutOfficialNames(Array(texts.compactMap { $0 }.joined(separator: "。").unicodeScalars))
         canonical = alsoNamed
-        mentions = Self.find(in: searchable) + alsoNamed.map { Mention(kind: .site, name: $0, key: Self.canonicalPrefix + $0) }
+        mentions = Self.find(in: searchable) + Self.sides(in: searchable) + alsoNamed.map { Mention(kind: .site, name: $0, key: Self.canonicalPrefix + $0) }
     }
 
     static let canonicalPrefix = "@"
@@ -91,6 +98,26 @@ public struct PlaceMentions: Sendable, Hashable {
             index += 1
         }
         return kept
+    }
+
+    /// The side or exit of a place a report names ("东门", "西广场", "D口"): numbers of a kind,
+    /// compared unit by unit, so the east and the west gate of one campus are two places.
+    private static func sides(in text: [Unicode.Scalar]) -> [Mention] {
+        var found: [Mention] = []
+        for index in text.indices.dropLast() {
+            let designator = text[index]
+            let isDirection = "东南西北".unicodeScalars.contains(designator)
+            let isLetter = designator.isASCII && designator.properties.isAlphabetic
+            guard isDirection || isLetter, index == 0 || !text[index - 1].isASCII || !text[index - 1].properties.isAlphabetic else { continue }
+            let units = isDirection ? ["门", "广场", "出口"] : ["出口", "口"]
+            for unit in units where text.matches(Array(unit.unicodeScalars), at: index + 1) {
+                let letter = isLetter ? String(designator).uppercased() : String(designator)
+                let mention = Mention(kind: .number, name: String(designator) + unit, key: letter + (unit == "出口" && isLetter ? "口" : unit))
+                if !found.contains(where: { $0.key == mention.key }) { found.append(mention) }
+                break
+            }
+        }
+        return found
     }
 
     private static func find(in text: [Unicode.Scalar]) -> [Mention] {

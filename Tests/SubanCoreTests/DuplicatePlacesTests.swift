@@ -53,3 +53,14 @@ import Testing
         #expect(detector.link([unsure], recent: [open])[unsure.id]?.parentID == open.id)
     }
 }
+
+@Suite struct PlaceSidesTests {
+    @Test func gatesSquaresAndExitsAreNumbersOfAPlace() {
+        #expect(PlaceMentions("中大深圳校区东门公交候车亭坏了").numbers == ["东门"])
+        #expect(PlaceMentions("车公庙站d出口那边").numbers == ["D口"])
+        #expect(PlaceMentions("车公庙站D口").mentions.first { $0.kind == .number }?.unit == "口")
+        let east = PlaceMentions("深圳北站东广场出租车上客区"), west = PlaceMentions("深圳北站西广场停车场")
+        #expect(DuplicateDetector.comparePlaces(east, west).conflict != nil)
+        #expect(PlaceMentions("路口红绿灯坏了").numbers.isEmpty, "路口 is no exit")
+    }
+}
