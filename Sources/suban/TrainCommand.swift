@@ -23,10 +23,13 @@ struct TrainCommand: AsyncParsableCommand {
         var shadow = false
         @Flag(help: "Store and promote it even when it is worse on the held-out appeals.") var force = false
         @Flag(help: "Learn from the data folder alone, not from operators' corrections.") var noCorrections = false
+        // Any change of the data moves a few held-out appeals either way; a smaller drop than this is noise, not worse.
+        @Option(help: "How far under the active model's held-out figures the new one may be and still count as not worse.")
+        var tolerance = 0.005
 
         func run() async throws {
             let data = try self.data.map { try ShippedData(folder: URL(fileURLWithPath: $0)) } ?? .shenzhen
-            let (shadow, force, noCorrections) = (shadow, force, noCorrections)
+            let (shadow, force, noCorrections, tolerance) = (shadow, force, noCorrections, tolerance)
             try await options.withDatabase(role: "train") { connection in
                 let corrections = noCorrections ? [] : try ModelStore.corrections(on: connection)
                 print("training on \(data.training.count) shipped appeals and \(corrections.count) operators' corrections")
@@ -39,7 +42,8 @@ struct TrainCommand: AsyncParsableCommand {
                 print("held-out (\(data.heldOut.count))     category  lead unit  urgent recall  urgent precision")
                 print("  active (\(current.map { "v\($0)" } ?? "shipped"))".padding(toLength: 20, withPad: " ", startingAt: 0) + old.row)
                 print("  new".padding(toLength: 20, withPad: " ", startingAt: 0) + new.row)
-                let notWorse = new.category >= old.category && new.department >= old.department && new.urgentRecall >= old.urgentRecall
+                let notWorse = new.category >= old.category - tolerance && new.department >= old.department - tolerance
+                    && new.urgentRecall >= old.urgentRecall - tolerance
                 let bySource = Dictionary(grouping: corrections, by: \.source.rawValue).mapValues { JSONValue.number(Double($0.count)) }
                 let version = try ModelStore.insert(candidate.encoded(),
                                                     trainedOn: .object(["shipped": .number(Double(data.training.count)), "corrections": .object(bySource)]),

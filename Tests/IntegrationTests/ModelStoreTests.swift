@@ -51,3 +51,31 @@ import Testing
         #expect(corrections.first?.source == .triage)
     }
 }
+
+/// `suban train` as operators run it: corrections in, a new model measured, stored and promoted.
+@Suite struct TrainCommandTests {
+    @Test func trainLearnsFromCorrectionsAndPromotesAModelThatIsNotWorse() async throws {
+        let url = try await TestServers.freshDatabase()
+        let postgres = PostgresClient(url: url, maxConnections: 1, threadPool: TestServers.threadPool)
+        defer { Task { await postgres.close() } }
+        try await postgres.withConnection {
+            try ModelStore.recordCorrection(ticketID: nil, text: "楼道那个箱子一直噼啪响", itemCode: "safety.electrical-safety", urgent: true,
+                                            source: .import, operator: "test", on: $0)
+        }
+        func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+            let process = try RoleProcess(["train"] + arguments, environment: ["DATABASE_URL": url, "LOG_LEVEL": "error"])
+            await process.waitForExit(killAfter: .seconds(120))
+            return (process.process.terminationStatus, process.output)
+        }
+        let trained = try await run([])
+        #expect(trained.status == 0, "\(trained.output)")
+        #expect(trained.output.contains("1 operators' corrections") && trained.output.contains("is now active"), "\(trained.output)")
+        let current = try await postgres.withConnection { try ModelStore.current(on: $0) }
+        let active = try #require(current.active)
+        let shadowed = try await run(["--shadow"])
+        #expect(shadowed.status == 0 && shadowed.output.contains("in shadow"), "\(shadowed.output)")
+        #expect(try await postgres.withConnection { try ModelStore.current(on: $0) }.active == active, "shadow leaves the active model alone")
+        let listed = try await run(["list"])
+        #expect(listed.output.contains("v\(active)") && listed.output.contains("shadow"), "\(listed.output)")
+    }
+}
