@@ -59,8 +59,6 @@ public struct Gazetteer: Sendable {
     private let entriesByName: [[Int]]
     private let matcher: PhraseMatcher
 
-    public static let empty = Gazetteer(entries: [])
-
     public init(entries: [Entry]) {
         self.entries = entries
         var byName: [String: [Int]] = [:]

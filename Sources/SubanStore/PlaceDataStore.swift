@@ -23,10 +23,6 @@ public enum PlaceDataStore {
             """, [kind.rawValue, content, replacesShipped, entries])
     }
 
-    public static func remove(_ kind: Kind, on connection: PostgresConnection) throws -> Bool {
-        try connection.query("DELETE FROM place_data WHERE kind = $1", [kind.rawValue]).affectedRows > 0
-    }
-
     /// When each kind was last loaded: cheap to poll, so the content is read only when it changed.
     public static func versions(on connection: PostgresConnection) throws -> [Kind: Date] {
         var versions: [Kind: Date] = [:]
