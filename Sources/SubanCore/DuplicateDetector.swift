@@ -46,10 +46,8 @@ public struct DuplicateDetector: Sendable {
 
         /// Its category and those of its likelier candidate items: two citizens' words about one
         /// incident often land in neighbouring categories (a manhole "in the road" under transport),
-        /// so a report is compared with open tickets of each.
-        public var categories: Set<String> {
-            Set([categoryCode] + problem.filter { $0.value >= Self.categoryShare }.map { String($0.key.prefix { $0 != "." }) })
-        }
+        /// so a report is compared with open tickets of each. Set once: every comparison reads it.
+        public let categories: Set<String>
 
         /// The share of a report's candidate probability that makes an item's category one it may be in.
         static let categoryShare = 0.15
@@ -66,6 +64,7 @@ public struct DuplicateDetector: Sendable {
             places = PlaceMentions(address, text, alsoNamed: alsoNamed)
             let total = candidates.reduce(0) { $0 + $1.probability }
             problem = total > 0 ? Dictionary(candidates.map { ($0.itemCode, $0.probability / total) }, uniquingKeysWith: +) : [itemCode: 1]
+            categories = Set([categoryCode] + problem.filter { $0.value >= Self.categoryShare }.map { String($0.key.prefix { $0 != "." }) })
         }
 
         /// The share of the two problem distributions that coincides, 0...1.

@@ -73,6 +73,12 @@ public struct PlaceMentions: Sendable, Hashable {
 
     static let canonicalPrefix = "@"
 
+    /// The gazetteer names among a ticket's stored place keys (`keys` of its mentions), for
+    /// comparing it again later: `PlaceMentions(address, text, alsoNamed: canonicalNames(in: keys))`.
+    public static func canonicalNames(in keys: [String]) -> [String] {
+        keys.filter { $0.hasPrefix(canonicalPrefix) }.map { String($0.dropFirst(canonicalPrefix.count)) }
+    }
+
     /// Whether `mention` (of another report) is named here too: the same number, or
     /// the last characters of the name, which survive a citizen's shortening
     /// ("星河丹堤小区" / "星河丹堤") and the verbs a suffix scan cannot tell from a name.

@@ -11,8 +11,6 @@ public struct PlaceResolver: Sendable {
         public var place: TerritoryResolver.Place
         /// How the place was found, in words for the timeline and `suban evaluate explain`.
         public var reason: String
-        /// The gazetteer's match, when it decided.
-        public var match: Gazetteer.Match? = nil
         /// The gazetteer's names of every place (not road) the texts name.
         public var namedPlaces: [String] = []
     }
@@ -26,18 +24,21 @@ public struct PlaceResolver: Sendable {
     }
 
     public func resolve(_ location: Location, text: String) -> Resolution {
-        var resolution = place(location, text: text)
         let texts = [location.address, location.community, text].compactMap { $0 }.filter { !$0.isEmpty }
+        // Each text is matched against the gazetteer once: to place the appeal and to name its places.
+        let matches = texts.map(gazetteer.matches(in:))
+        var resolution = place(location, texts: texts, matches: matches)
         var named: [String] = []
         // Every report of a street shares the street's own name: it tells two places apart no better than a road.
-        for match in texts.flatMap(gazetteer.matches(in:)) where !Self.officialShortNames.contains(match.words) {
+        for match in matches.joined() where !Self.officialShortNames.contains(match.words) {
             for entry in match.entries where entry.kind != .road && !named.contains(entry.name) { named.append(entry.name) }
         }
         resolution.namedPlaces = named
         return resolution
     }
 
-    private func place(_ location: Location, text: String) -> Resolution {
+    /// `matches`: the gazetteer's matches of each of `texts`, in the same order.
+    private func place(_ location: Location, texts: [String], matches: [[Gazetteer.Match]]) -> Resolution {
         let given = location.districtCode
         if let street = location.streetCode.flatMap(Territory.street(code:)) {
             return Resolution(place: .init(districtCode: street.districtCode, streetCode: street.code), reason: "渠道提供街道")
@@ -46,25 +47,21 @@ public struct PlaceResolver: Sendable {
            given == nil || given == street.districtCode {
             return Resolution(place: .init(districtCode: street.districtCode, streetCode: street.code), reason: "坐标落在\(street.name)边界内")
         }
-        let texts = [location.address, location.community, text].compactMap { $0 }.filter { !$0.isEmpty }
         for source in texts {
             let named = TerritoryResolver.resolve(source)
             if let street = named.streetCode, given == nil || given == named.districtCode {
                 return Resolution(place: named, reason: "文中写明\(Territory.street(code: street)?.name ?? street)")
             }
         }
-        for source in texts {
-            for match in gazetteer.matches(in: source) {
-                guard let district = match.districtCode ?? (match.entries.contains { $0.districtCode == given } ? given : nil),
-                      given == nil || given == district else { continue }
-                let local = match.entries.filter { $0.districtCode == district }
-                let street = local.map(\.streetCode).uniqueValue ?? nil
-                let entry = local[0]
-                let kind = match.entries.count > 1 ? "\(match.entries.count)处同名地点" : "\(entry.kind.rawValue)"
-                return Resolution(place: .init(districtCode: district, streetCode: street),
-                                  reason: "地名库：“\(match.words)”（\(entry.name)，\(kind)）→ \(street.flatMap { Territory.street(code: $0)?.name } ?? "跨多个街道，只定到区")",
-                                  match: match)
-            }
+        for match in matches.joined() {
+            guard let district = match.districtCode ?? (match.entries.contains { $0.districtCode == given } ? given : nil),
+                  given == nil || given == district else { continue }
+            let local = match.entries.filter { $0.districtCode == district }
+            let street = local.map(\.streetCode).uniqueValue ?? nil
+            let entry = local[0]
+            let kind = match.entries.count > 1 ? "\(match.entries.count)处同名地点" : "\(entry.kind.rawValue)"
+            return Resolution(place: .init(districtCode: district, streetCode: street),
+                              reason: "地名库：“\(match.words)”（\(entry.name)，\(kind)）→ \(street.flatMap { Territory.street(code: $0)?.name } ?? "跨多个街道，只定到区")")
         }
         if let given { return Resolution(place: .init(districtCode: given, streetCode: nil), reason: "渠道提供区") }
         for source in texts {

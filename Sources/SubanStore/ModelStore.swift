@@ -9,7 +9,7 @@ import SubanCore
 /// active one without acting, `active` when dispatch decides with it, and
 /// `retired` once another took over. At most one is active and one shadow.
 public enum ModelStore {
-    public enum Status: String, Sendable, CaseIterable {
+    public enum Status: String, Sendable {
         case candidate, shadow, active, retired
     }
 
@@ -92,7 +92,7 @@ public enum ModelStore {
     // MARK: Corrections
 
     /// Where a labelled example came from.
-    public enum CorrectionSource: String, Sendable, CaseIterable {
+    public enum CorrectionSource: String, Sendable {
         /// An operator placed a triaged appeal.
         case triage
         /// Arbitration moved a duty to another item.

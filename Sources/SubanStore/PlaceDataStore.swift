@@ -11,8 +11,6 @@ public enum PlaceDataStore {
     public struct Stored: Sendable, Hashable {
         public var content: String
         public var replacesShipped: Bool
-        public var entries: Int
-        public var loadedAt: Date
     }
 
     public static func save(_ kind: Kind, content: String, entries: Int, replacesShipped: Bool = false, on connection: PostgresConnection) throws {
@@ -33,9 +31,8 @@ public enum PlaceDataStore {
     }
 
     public static func load(_ kind: Kind, on connection: PostgresConnection) throws -> Stored? {
-        try connection.query("SELECT content, replaces_shipped, entries, loaded_at FROM place_data WHERE kind = $1", [kind.rawValue]).first.map { row in
-            Stored(content: try row.decode("content"), replacesShipped: try row.decode("replaces_shipped"), entries: try row.decode("entries"),
-                   loadedAt: try row.decode("loaded_at"))
+        try connection.query("SELECT content, replaces_shipped FROM place_data WHERE kind = $1", [kind.rawValue]).first.map { row in
+            Stored(content: try row.decode("content"), replacesShipped: try row.decode("replaces_shipped"))
         }
     }
 }

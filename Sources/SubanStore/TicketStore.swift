@@ -446,9 +446,8 @@ extension TicketStore {
                 id: try row.decode("id"), categoryCode: try row.decode("category_code"), itemCode: try row.decode("item_code"), candidates: candidates,
                 streetCode: try row.decodeIfPresent("street_code"), urgent: try row.decode("urgent"), receivedAt: try row.decode("received_at"),
                 address: try row.decodeIfPresent("address"), text: try row.decode("text"), districtCode: try row.decodeIfPresent("district_code"),
-                // The keys it was stored with carry the gazetteer's names of its places ("@白石洲村").
-                alsoNamed: try JSONDecoder().decode([String].self, from: Data(try row.decode("place_keys", as: String.self).utf8))
-                    .filter { $0.hasPrefix("@") }.map { String($0.dropFirst()) })
+                // The keys it was stored with carry the gazetteer's names of its places.
+                alsoNamed: PlaceMentions.canonicalNames(in: try JSONDecoder().decode([String].self, from: Data(try row.decode("place_keys", as: String.self).utf8))))
         }
     }
 }
