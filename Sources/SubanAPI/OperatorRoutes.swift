@@ -44,14 +44,16 @@ public struct OperatorRoutes: Sendable {
             guard let assignment = context.parameters.get("assignment", as: Int64.self) else {
                 throw APIError(.notFound, code: "not_found", message: "assignment must be a number", fields: [FieldError("assignment", "not a number")])
             }
-            let moveTo = try await RequestBody.fields(request, known: ["move_to"]) { reader -> String?? in
-                .some(reader.string("move_to", required: false, maxCharacters: 64))
+            let (moveTo, item) = try await RequestBody.fields(request, known: ["move_to", "item"]) { reader -> (String?, String?)? in
+                let moveTo = reader.string("move_to", required: false, maxCharacters: 64)
+                let item = reader.string("item", required: false, maxCharacters: 64)
+                return reader.errors.isEmpty ? (moveTo, item) : nil
             }
             guard let ticket = try await actions.read({ try OperatorQueues.ticket(ofAssignment: assignment, on: $0) }) else {
                 throw APIError(.notFound, code: "not_found", message: "no such assignment", fields: [FieldError("assignment", "unknown")])
             }
             let applied = try await actions.perform(.arbitrate(assignment: assignment, moveTo: moveTo), ticketID: ticket) { connection in
-                if let moveTo { try OperatorQueues.requireDepartments([moveTo], field: { _ in "move_to" }, on: connection) }
+                try OperatorQueues.prepareArbitration(ticketID: ticket, moveTo: moveTo, item: item, on: connection)
             }
             return try JSONResponse.make(.ok, ActionResult(ticketID: ticket, applied))
         }

@@ -16,6 +16,11 @@ public struct AppealModel: Sendable {
         AppealModel(classifier: .train(catalog: catalog, examples: examples), urgency: .train(examples: examples, lexicon: lexicon))
     }
 
+    /// The same model, counting appeals as urgent from another probability.
+    public func with(urgencyThreshold: Double) -> AppealModel {
+        AppealModel(classifier: classifier, urgency: urgency.with(threshold: urgencyThreshold))
+    }
+
     public func encoded() -> [UInt8] {
         var writer = ModelWriter()
         writer.tag("SUBAN-MODEL-1")

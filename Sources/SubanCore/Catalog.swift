@@ -85,12 +85,17 @@ public struct LabeledAppeal: Sendable, Hashable {
     /// what a load test needs to submit the appeal as a channel would.
     public var type: AppealType?
     public var districtCode: String?
+    /// Who wrote it and how (colloquial, operators' summaries, social-media posts…), when the
+    /// data says: measuring on a voice the model never learnt from is the honest test of
+    /// appeals written outside the project.
+    public var voice: String?
 
-    public init(text: String, itemCode: String, urgent: Bool, type: AppealType? = nil, districtCode: String? = nil) {
+    public init(text: String, itemCode: String, urgent: Bool, type: AppealType? = nil, districtCode: String? = nil, voice: String? = nil) {
         self.text = text
         self.itemCode = itemCode
         self.urgent = urgent
         self.type = type
         self.districtCode = districtCode
+        self.voice = voice
     }
 }

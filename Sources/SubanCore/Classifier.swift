@@ -48,7 +48,7 @@ public struct Classifier: Sendable {
         self.itemModels = itemModels
     }
 
-    public static func train(catalog: Catalog, examples: [LabeledAppeal], options: SoftmaxRegression.Options = .init()) -> Classifier {
+    public static func train(catalog: Catalog, examples: [LabeledAppeal], options: SoftmaxRegression.Options = .classifier) -> Classifier {
         let categoryCodes = catalog.categories.map(\.code)
         let categoryIndex = Dictionary(categoryCodes.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         var itemCodes = Array(repeating: [String](), count: categoryCodes.count)

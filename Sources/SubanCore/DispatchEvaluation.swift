@@ -47,6 +47,21 @@ public struct DispatchEvaluation: Sendable {
         return tallies.enumerated().map { (Double($0.offset) / Double(bands)...Double($0.offset + 1) / Double(bands), $0.element) }
     }
 
+    /// Several evaluations' tallies added up (the voices of `evaluate classifier --cross-voice`).
+    public struct Pooled: Sendable {
+        public var category = Tally(), item = Tally(), department = Tally(), urgentRecall = Tally(), urgentPrecision = Tally()
+
+        public init() {}
+
+        public mutating func add(_ report: DispatchEvaluation) {
+            category.add(report.category)
+            item.add(report.item)
+            department.add(report.department)
+            urgentRecall.add(report.urgentRecall)
+            urgentPrecision.add(report.urgentPrecision)
+        }
+    }
+
     public init(dispatcher: Dispatcher, appeals: [LabeledAppeal]) {
         for appeal in appeals {
             guard let gold = dispatcher.catalog.item(code: appeal.itemCode) else { continue }
@@ -82,5 +97,10 @@ extension DispatchEvaluation.Tally {
     mutating func count(_ isCorrect: Bool) {
         total += 1
         if isCorrect { correct += 1 }
+    }
+
+    mutating func add(_ other: Self) {
+        total += other.total
+        correct += other.correct
     }
 }

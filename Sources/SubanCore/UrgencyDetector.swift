@@ -34,7 +34,7 @@ public struct UrgencyDetector: Sendable {
 
     /// Urgent appeals count `urgentWeight` times: they are few, and missing one is the costly error.
     public static func train(examples: [LabeledAppeal], lexicon: HazardLexicon, threshold: Double = 0.15, urgentWeight: Float = 2,
-                             options: SoftmaxRegression.Options = .init()) -> UrgencyDetector {
+                             options: SoftmaxRegression.Options = .urgency) -> UrgencyDetector {
         let encoded = examples.map { SoftmaxRegression.Example(features: TextFeatures.of($0.text), label: $0.urgent ? 1 : 0, weight: $0.urgent ? urgentWeight : 1) }
         return UrgencyDetector(lexicon: lexicon, model: SoftmaxRegression.train(encoded, classCount: 2, options: options), threshold: threshold)
     }

@@ -132,6 +132,7 @@ public struct ShippedData: Sendable {
         var urgent: Bool
         var type: String?
         var district: String?
+        var voice: String?
     }
 
     struct LexiconFile: Decodable {
@@ -171,7 +172,7 @@ public struct ShippedData: Sendable {
                     guard let known = AppealType(rawValue: text) else { throw Malformed(file: file.lastPathComponent, line: number, reason: "unknown type '\(text)'") }
                     type = known
                 }
-                appeals.append(LabeledAppeal(text: line.text, itemCode: line.item, urgent: line.urgent, type: type, districtCode: line.district))
+                appeals.append(LabeledAppeal(text: line.text, itemCode: line.item, urgent: line.urgent, type: type, districtCode: line.district, voice: line.voice))
             }
         }
         return appeals

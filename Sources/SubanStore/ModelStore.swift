@@ -95,14 +95,10 @@ public enum ModelStore {
     public enum CorrectionSource: String, Sendable {
         /// An operator placed a triaged appeal.
         case triage
-        /// Arbitration moved a duty to another item.
+        /// Arbitration kept a disputed duty where it was and named the appeal's right item.
         case arbitration
-        /// A unit's return was upheld and the ticket re-dispatched to another item.
+        /// A unit's return was upheld: arbitration moved the duty and named the appeal's right item.
         case returnUpheld = "return-upheld"
-        /// A wrong duplicate link was undone.
-        case unlink
-        /// An operator corrected a dispatched ticket's item.
-        case reclassify
         /// Loaded from a city's own file.
         case `import`
     }

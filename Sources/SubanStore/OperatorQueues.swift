@@ -79,19 +79,29 @@ public enum OperatorQueues {
     /// Checks a dispatcher's choice and records the catalog item before the triage transition.
     public static func prepareTriage(ticketID: UUID, item: String?, departments: [String], on connection: PostgresConnection) throws {
         try requireDepartments(departments, field: { "departments[\($0)].code" }, on: connection)
-        guard let item else { return }
+        if let item { try correctItem(ticketID: ticketID, item: item, source: .triage, on: connection) }
+    }
+
+    /// Checks an arbitration's departments and item before the transition: naming the item the
+    /// appeal really is (a duty moved to a unit the dispatcher's item did not route to) teaches the model.
+    public static func prepareArbitration(ticketID: UUID, moveTo: String?, item: String?, on connection: PostgresConnection) throws {
+        if let moveTo { try requireDepartments([moveTo], field: { _ in "move_to" }, on: connection) }
+        if let item { try correctItem(ticketID: ticketID, item: item, source: moveTo == nil ? .arbitration : .returnUpheld, on: connection) }
+    }
+
+    /// Sets an operator's catalog item on a ticket and records it as a labelled example: the
+    /// operator's choice is the best label the city has, and the next `suban train` learns from it.
+    static func correctItem(ticketID: UUID, item: String, source: ModelStore.CorrectionSource, on connection: PostgresConnection) throws {
         guard let category: String = try connection.query("SELECT category_code FROM catalog_items WHERE code = $1 AND active", [item])
             .first?.decode("category_code") else {
             throw LifecycleError.invalid(field: "item", reason: "no active catalog item '\(item)'")
         }
-        let placed = try connection.query("""
-            UPDATE tickets SET item_code = $2, category_code = $3, confidence = 1 WHERE id = $1 AND status = 'triage'
-            RETURNING text, urgent
+        let corrected = try connection.query("""
+            UPDATE tickets SET item_code = $2, category_code = $3, confidence = 1 WHERE id = $1 RETURNING text, urgent
             """, [ticketID, item, category])
-        // The operator's choice is the best label the city has: the next `suban train` learns from it.
-        if let ticket = placed.first {
+        if let ticket = corrected.first {
             try ModelStore.recordCorrection(ticketID: ticketID, text: try ticket.decode("text"), itemCode: item, urgent: try ticket.decode("urgent"),
-                                            source: .triage, operator: nil, on: connection)
+                                            source: source, operator: nil, on: connection)
         }
     }
 

@@ -304,7 +304,16 @@ import Testing
             let assignment = try #require(dispute["assignment_id"] as? Int)
             let (unknown, unknownBody) = try await fleet.call(.post, "/v1/arbitration/\(assignment)", key: operatorKey, ["move_to": "city:nowhere"])
             #expect(unknown == .unprocessableContent && (unknownBody["fields"] as? [[String: String]])?.first?["field"] == "move_to")
-            #expect(try await fleet.call(.post, "/v1/arbitration/\(assignment)", key: operatorKey, ["move_to": "city:power-grid"]).0 == .ok)
+            let (badItem, badItemBody) = try await fleet.call(.post, "/v1/arbitration/\(assignment)", key: operatorKey,
+                                                              ["move_to": "city:power-grid", "item": "utilities.no-such-item"])
+            #expect(badItem == .unprocessableContent && (badItemBody["fields"] as? [[String: String]])?.first?["field"] == "item")
+            // Upheld, with the item the appeal really is: the ticket takes it and the next model learns it.
+            #expect(try await fleet.call(.post, "/v1/arbitration/\(assignment)", key: operatorKey,
+                                         ["move_to": "city:power-grid", "item": "utilities.power-supply"]).0 == .ok)
+            #expect(try await fleet.count("SELECT count(*) AS n FROM tickets WHERE id = $1 AND item_code = 'utilities.power-supply'", [ticket]) == 1)
+            #expect(try await fleet.count("""
+                SELECT count(*) AS n FROM training_examples WHERE ticket_id = $1 AND item_code = 'utilities.power-supply' AND source = 'return-upheld'
+                """, [ticket]) == 1)
 
             let power = try await fleet.key("city:power-grid")
             let (_, moved) = try await fleet.call(.post, "/v1/departments/city:power-grid/queue/next?wait=5", key: power)

@@ -1,6 +1,6 @@
 import Foundation
 import SubanData
-import SubanLearning
+@testable import SubanLearning
 import Testing
 @testable import SubanCore
 
@@ -96,6 +96,41 @@ extension Catalog {
         #expect(classification.itemCode == expected)
         #expect(classification.candidates.first?.itemCode == expected)
         #expect(classification.confidence > 0 && classification.confidence <= 1)
+    }
+
+    @Test(arguments: [Float(0), 1, 3, 10])
+    func naiveBayesAddsToTheRegressionWithoutChangingWhatItLearnt(_ weight: Float) {
+        var options = options
+        options.naiveBayes = weight
+        let classifier = Classifier.train(catalog: catalog, examples: examples, options: options)
+        for (text, expected) in [("隔壁工地晚上打桩", "noise.night"), ("楼下跳舞的音响", "noise.dance"), ("司机绕路还不打表", "transport.taxi")] {
+            #expect(classifier.classify(text).itemCode == expected, "naive Bayes at \(weight)")
+        }
+    }
+
+    @Test func naiveBayesFavoursTheClassAFeatureIsSeenInAndItsRowsAreCentred() {
+        // Feature 1 only in class 0, feature 2 only in class 1, feature 3 in both.
+        let examples: [(rows: [Int32], values: [Float], label: Int, weight: Float)] = [
+            ([0, 2], [0.8, 0.6], 0, 1), ([0], [1], 0, 1), ([1, 2], [0.8, 0.6], 1, 1), ([1], [1], 1, 1),
+        ]
+        let weights = SoftmaxRegression.naiveBayesWeights(examples, rowCount: 3, classCount: 2, smoothing: 0.1)
+        #expect(weights[0] > weights[1], "feature 1 speaks for class 0")
+        #expect(weights[3] > weights[2], "feature 2 speaks for class 1")
+        #expect(abs(weights[4] - weights[5]) < 1e-6, "a feature both classes have says nothing")
+        for row in 0..<3 { #expect(abs(weights[row * 2] + weights[row * 2 + 1]) < 1e-6) }
+    }
+
+    @Test func temperatureSoftensConfidenceButKeepsTheChoice() {
+        var cool = options
+        cool.temperature = 1
+        var warm = options
+        warm.temperature = 3
+        for text in ["隔壁工地晚上打桩", "司机绕路还不打表"] {
+            let sure = Classifier.train(catalog: catalog, examples: examples, options: cool).classify(text)
+            let softer = Classifier.train(catalog: catalog, examples: examples, options: warm).classify(text)
+            #expect(sure.itemCode == softer.itemCode)
+            #expect(softer.confidence < sure.confidence)
+        }
     }
 
     @Test func catalogPhrasesAloneClassifyWithoutExamples() {
