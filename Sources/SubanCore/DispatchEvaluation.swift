@@ -50,6 +50,7 @@ public struct DispatchEvaluation: Sendable {
     /// Several evaluations' tallies added up (the voices of `evaluate classifier --cross-voice`).
     public struct Pooled: Sendable {
         public var category = Tally(), item = Tally(), department = Tally(), urgentRecall = Tally(), urgentPrecision = Tally()
+        public var confusions: [String: Int] = [:]
 
         public init() {}
 
@@ -59,6 +60,7 @@ public struct DispatchEvaluation: Sendable {
             department.add(report.department)
             urgentRecall.add(report.urgentRecall)
             urgentPrecision.add(report.urgentPrecision)
+            confusions.merge(report.confusions, uniquingKeysWith: +)
         }
     }
 

@@ -49,14 +49,15 @@ public struct AppealPlace: Sendable, Hashable, Codable {
 public enum HotIssues {
     /// One appeal of the day as the ranking sees it.
     public struct Appeal: Sendable {
-        public var trackingCode: String
+        /// Samples name tickets by id, for staff: a tracking code is the citizen's own.
+        public var ticketID: String
         /// Catalog item code and name; empty when dispatch has not classified it.
         public var item: String
         public var itemName: String
         public var place: AppealPlace?
 
-        public init(trackingCode: String, item: String, itemName: String, place: AppealPlace?) {
-            self.trackingCode = trackingCode
+        public init(ticketID: String, item: String, itemName: String, place: AppealPlace?) {
+            self.ticketID = ticketID
             self.item = item
             self.itemName = itemName
             self.place = place
@@ -74,7 +75,7 @@ public enum HotIssues {
     }
 
     /// The `limit` items and the `limit` places with most appeals today, ties broken by
-    /// key; each with yesterday's count and the first `samples` tracking codes.
+    /// key; each with yesterday's count and the first `samples` ticket ids.
     /// `today` is in order of receipt.
     public static func top(_ today: [Appeal], previous: [Appeal], limit: Int = 10, samples: Int = 3) -> [HotIssue] {
         func ranked(_ kind: HotIssue.Kind, _ key: (Appeal) -> (key: String, label: String)?) -> [HotIssue] {
@@ -83,7 +84,7 @@ public enum HotIssues {
                 guard let (k, label) = key(appeal) else { continue }
                 var entry = counts[k] ?? (label, 0, [])
                 entry.count += 1
-                if entry.samples.count < samples { entry.samples.append(appeal.trackingCode) }
+                if entry.samples.count < samples { entry.samples.append(appeal.ticketID) }
                 counts[k] = entry
             }
             var before: [String: Int] = [:]

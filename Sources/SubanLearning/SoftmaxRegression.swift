@@ -37,9 +37,12 @@ public struct SoftmaxRegression: Sendable {
         /// Every logit is divided by this: the product of two models is surer than
         /// either, and a confidence must mean what it says for triage.
         public var temperature: Float
+        /// A feature whose weights, centred, all lie within this of zero is dropped
+        /// after training: it hardly moves any class, and every feature costs dispatch memory.
+        public var pruneBelow: Float
 
         public init(epochs: Int = 12, learningRate: Float = 0.2, l2: Float = 1e-5, minCount: Int = 4, seed: UInt64 = 0x5EED,
-                    naiveBayes: Float = 0, naiveBayesSmoothing: Float = 0.1, temperature: Float = 1) {
+                    naiveBayes: Float = 0, naiveBayesSmoothing: Float = 0.1, temperature: Float = 1, pruneBelow: Float = 0) {
             self.epochs = epochs
             self.learningRate = learningRate
             self.l2 = l2
@@ -48,6 +51,7 @@ public struct SoftmaxRegression: Sendable {
             self.naiveBayes = naiveBayes
             self.naiveBayesSmoothing = naiveBayesSmoothing
             self.temperature = temperature
+            self.pruneBelow = pruneBelow
         }
     }
 
@@ -196,7 +200,32 @@ public struct SoftmaxRegression: Sendable {
             for index in weights.indices { weights[index] /= options.temperature }
             for index in bias.indices { bias[index] /= options.temperature }
         }
-        return SoftmaxRegression(classCount: classCount, rows: rows, idf: idf.map(Float16.init), weights: weights.map(Float16.init), bias: bias)
+        // A row's mean adds the same to every logit, so taking it away changes no probability;
+        // what is left says how much the feature moves one class against the others.
+        var keep = [Bool](repeating: true, count: rows.count)
+        for row in 0..<rows.count {
+            let base = row * classCount
+            var mean: Float = 0
+            for k in 0..<classCount { mean += weights[base + k] }
+            mean /= Float(classCount)
+            var largest: Float = 0
+            for k in 0..<classCount {
+                weights[base + k] -= mean
+                largest = max(largest, abs(weights[base + k]))
+            }
+            keep[row] = largest >= options.pruneBelow
+        }
+        var keys = [UInt32](repeating: 0, count: rows.count)
+        for (feature, row) in rows { keys[Int(row)] = feature }
+        var keptRows: [UInt32: Int32] = [:]
+        var keptIDF: [Float16] = []
+        var keptWeights: [Float16] = []
+        for row in keys.indices where keep[row] {
+            keptRows[keys[row]] = Int32(keptRows.count)
+            keptIDF.append(Float16(idf[row]))
+            keptWeights += weights[(row * classCount)..<((row + 1) * classCount)].map(Float16.init)
+        }
+        return SoftmaxRegression(classCount: classCount, rows: keptRows, idf: keptIDF, weights: keptWeights, bias: bias)
     }
 
     /// Complement naive Bayes (Rennie et al., 2003) as weights laid out as the

@@ -30,8 +30,8 @@ public struct DepartmentTicket: Sendable, Codable, Hashable {
         public var fired: [String]
     }
 
+    /// The ticket by id only: its tracking code is the citizen's own (it rates the unit's reply).
     public var ticketId: String
-    public var trackingCode: String
     public var status: String
     public var round: Int
     public var type: String
@@ -80,7 +80,7 @@ extension TicketStore {
     public static func departmentTicket(_ ticketID: UUID, department: String, on connection: PostgresConnection) throws -> DepartmentTicket? {
         guard try !connection.query("SELECT 1 FROM assignments WHERE ticket_id = $1 AND department_code = $2", [ticketID, department]).isEmpty,
               let ticket = try connection.query("""
-                SELECT t.tracking_code, t.status, t.round, t.type, t.urgent, t.channel, t.text, t.category_code, t.item_code,
+                SELECT t.status, t.round, t.type, t.urgent, t.channel, t.text, t.category_code, t.item_code,
                        t.district_code, t.street_code, t.address, t.received_at, t.reply_due_at, t.extensions, t.anonymous,
                        c.phone IS NOT NULL AS has_phone, c.phone
                 FROM tickets t LEFT JOIN citizen_contacts c ON c.ticket_id = t.id WHERE t.id = $1
@@ -113,7 +113,7 @@ extension TicketStore {
             DepartmentTicket.LinkedReport(text: try row.decode("text"), address: try row.decodeIfPresent("address"), receivedAt: try row.decode("received_at"))
         }
         return DepartmentTicket(
-            ticketId: ticketID.postgresText, trackingCode: try ticket.decode("tracking_code"), status: try ticket.decode("status"), round: try ticket.decode("round"),
+            ticketId: ticketID.postgresText, status: try ticket.decode("status"), round: try ticket.decode("round"),
             type: try ticket.decode("type"), urgent: try ticket.decode("urgent"), channel: try ticket.decode("channel"), text: try ticket.decode("text"),
             category: try ticket.decodeIfPresent("category_code"), item: try ticket.decodeIfPresent("item_code"),
             district: try ticket.decodeIfPresent("district_code"), street: try ticket.decodeIfPresent("street_code"),

@@ -7,13 +7,13 @@ public enum HotIssuesStore {
     /// The day's appeals as the ranking reads them, in order of receipt.
     static func appeals(on day: LocalDay, scope: Scope, on connection: PostgresConnection) throws -> [HotIssues.Appeal] {
         try connection.query("""
-            SELECT t.tracking_code, coalesce(t.item_code, '') AS item, coalesce(i.name, '') AS item_name, t.address, t.text, t.street_code
+            SELECT t.id, coalesce(t.item_code, '') AS item, coalesce(i.name, '') AS item_name, t.address, t.text, t.street_code
             FROM tickets t LEFT JOIN catalog_items i ON i.code = t.item_code
             WHERE t.received_at >= $1 AND t.received_at < $2
               AND ($3::text IS NULL OR t.district_code = $3) AND ($4::text IS NULL OR t.category_code = $4)
             ORDER BY t.received_at, t.id
             """, [day.start, day.adding(days: 1).start, scope.district, scope.category]).map { row in
-            HotIssues.Appeal(trackingCode: try row.decode("tracking_code"), item: try row.decode("item"), itemName: try row.decode("item_name"),
+            HotIssues.Appeal(ticketID: try row.decode("id", as: UUID.self).postgresText, item: try row.decode("item"), itemName: try row.decode("item_name"),
                              place: HotIssues.place(address: try row.decodeIfPresent("address"), text: try row.decode("text"),
                                                     street: try row.decodeIfPresent("street_code")))
         }

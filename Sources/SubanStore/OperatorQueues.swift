@@ -3,10 +3,10 @@ import Postgres
 import SubanCore
 
 /// The queues platform staff empty: manual triage, linked reports to review, arbitration of disputed parts, callback visits.
+/// Staff refer to tickets by id: a tracking code is the citizen's own (it reads their timeline and rates the reply).
 public enum OperatorQueues {
     public struct TriageItem: Sendable, Codable, Hashable {
         public var ticketId: String
-        public var trackingCode: String
         public var type: String
         public var urgent: Bool
         public var text: String
@@ -30,7 +30,6 @@ public enum OperatorQueues {
     /// A report dispatch linked to an open ticket, for a dispatcher to confirm or undo.
     public struct LinkedReport: Sendable, Codable, Hashable {
         public var ticketId: String
-        public var trackingCode: String
         public var text: String
         public var address: String?
         public var receivedAt: Date
@@ -43,7 +42,6 @@ public enum OperatorQueues {
 
     public struct OpenVisit: Sendable, Codable, Hashable {
         public var ticketId: String
-        public var trackingCode: String
         public var round: Int
         public var type: String
         public var openedAt: Date
@@ -51,12 +49,12 @@ public enum OperatorQueues {
 
     public static func linked(limit: Int, on connection: PostgresConnection) throws -> [LinkedReport] {
         try connection.query("""
-            SELECT t.id, t.tracking_code, t.text, t.address, t.received_at, p.id AS parent_id, p.text AS parent_text, p.status AS parent_status,
+            SELECT t.id, t.text, t.address, t.received_at, p.id AS parent_id, p.text AS parent_text, p.status AS parent_status,
                    coalesce((SELECT e.detail::text FROM ticket_events e WHERE e.ticket_id = t.id AND e.kind = 'linked' ORDER BY e.id DESC LIMIT 1), '{}') AS evidence
             FROM tickets t JOIN tickets p ON p.id = t.parent_id
             WHERE t.status = 'linked' ORDER BY t.received_at DESC LIMIT $1
             """, [limit]).map { row in
-            LinkedReport(ticketId: try row.decode("id", as: UUID.self).postgresText, trackingCode: try row.decode("tracking_code"),
+            LinkedReport(ticketId: try row.decode("id", as: UUID.self).postgresText,
                          text: try row.decode("text"), address: try row.decodeIfPresent("address"), receivedAt: try row.decode("received_at"),
                          parentId: try row.decode("parent_id", as: UUID.self).postgresText, parentText: try row.decode("parent_text"),
                          parentStatus: try row.decode("parent_status"), evidence: try JSONValue.parse(try row.decode("evidence", as: String.self).utf8))
@@ -65,11 +63,11 @@ public enum OperatorQueues {
 
     public static func triage(limit: Int, on connection: PostgresConnection) throws -> [TriageItem] {
         try connection.query("""
-            SELECT t.id, t.tracking_code, t.type, t.urgent, t.text, t.address, t.received_at, t.dispatch_due_at,
+            SELECT t.id, t.type, t.urgent, t.text, t.address, t.received_at, t.dispatch_due_at,
                    coalesce((SELECT e.detail::text FROM ticket_events e WHERE e.ticket_id = t.id AND e.kind = 'triaged' ORDER BY e.id DESC LIMIT 1), '{}') AS reason
             FROM tickets t WHERE t.status = 'triage' ORDER BY t.urgent DESC, t.received_at LIMIT $1
             """, [limit]).map { row in
-            TriageItem(ticketId: try row.decode("id", as: UUID.self).postgresText, trackingCode: try row.decode("tracking_code"), type: try row.decode("type"),
+            TriageItem(ticketId: try row.decode("id", as: UUID.self).postgresText, type: try row.decode("type"),
                        urgent: try row.decode("urgent"), text: try row.decode("text"), address: try row.decodeIfPresent("address"),
                        receivedAt: try row.decode("received_at"), dispatchDueAt: try row.decode("dispatch_due_at"),
                        reason: try JSONValue.parse(try row.decode("reason", as: String.self).utf8))
@@ -133,10 +131,10 @@ public enum OperatorQueues {
 
     public static func openVisits(limit: Int, on connection: PostgresConnection) throws -> [OpenVisit] {
         try connection.query("""
-            SELECT v.ticket_id, t.tracking_code, v.round, t.type, v.opened_at FROM callback_visits v JOIN tickets t ON t.id = v.ticket_id
+            SELECT v.ticket_id, v.round, t.type, v.opened_at FROM callback_visits v JOIN tickets t ON t.id = v.ticket_id
             WHERE v.done_at IS NULL ORDER BY v.opened_at LIMIT $1
             """, [limit]).map { row in
-            OpenVisit(ticketId: try row.decode("ticket_id", as: UUID.self).postgresText, trackingCode: try row.decode("tracking_code"), round: try row.decode("round"),
+            OpenVisit(ticketId: try row.decode("ticket_id", as: UUID.self).postgresText, round: try row.decode("round"),
                       type: try row.decode("type"), openedAt: try row.decode("opened_at"))
         }
     }

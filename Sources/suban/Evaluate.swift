@@ -77,6 +77,10 @@ struct Evaluate: ParsableCommand {
                 printRow(voice, appeals.count, report.category, report.item, report.department, report.urgentRecall, report.urgentPrecision)
             }
             printRow("all", data.training.count, pooled.category, pooled.item, pooled.department, pooled.urgentRecall, pooled.urgentPrecision)
+            print("most frequent confusions, all voices:")
+            for (pair, count) in pooled.confusions.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }).prefix(15) {
+                print("  \(count)× \(pair)")
+            }
         }
 
         static func printRow(_ voice: String, _ count: Int, _ tallies: DispatchEvaluation.Tally...) {

@@ -158,7 +158,8 @@ import Testing
         let stored = try #require(try await postgres.withConnection { try HotIssuesStore.stored(day, on: $0) })
         #expect(stored.map(\.kind) == [.item, .place])
         #expect(stored[0].key == "housing.elevator" && stored[0].label == "电梯故障" && stored[0].count == 1 && stored[0].previous == 0)
-        #expect(stored[1].label.hasPrefix("沙头街道") && stored[1].samples == ["CODE-app"], "\(stored[1])")
+        let appTicket: UUID = try #require(try await postgres.query("SELECT id FROM tickets WHERE tracking_code = 'CODE-app'").first?.decode("id"))
+        #expect(stored[1].label.hasPrefix("沙头街道") && stored[1].samples == [appTicket.postgresText], "samples are ticket ids, never tracking codes: \(stored[1])")
         #expect(try await postgres.withConnection { try HotIssuesStore.stored(LocalDay(iso: "2025-02-06")!, on: $0) } == nil, "not yet closed")
         // A second closer (another replica) finds the day closed and changes nothing.
         #expect(try await postgres.withConnection { try HotIssuesStore.close(day, on: $0) } == false)

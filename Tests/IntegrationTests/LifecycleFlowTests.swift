@@ -169,6 +169,7 @@ import Testing
             let contact = try #require(view["contact"] as? [String: Any])
             #expect(contact["phone_masked"] as? String == "138****8001")
             #expect(!"\(next)".contains("13800138001"), "the real number never reaches a unit")
+            #expect(!"\(next)".contains(code), "nor the citizen's tracking code, which rates the unit's reply")
 
             // The colon of a department code may come percent-encoded.
             let encoded = lead.department.replacingOccurrences(of: ":", with: "%3A")
@@ -204,6 +205,8 @@ import Testing
             // The callback role asks the citizen to evaluate and opens a callback visit (a complaint).
             try await eventually(timeout: .seconds(10), "evaluation request") { try await fleet.status(ticket) == "callback" }
             #expect(try await fleet.count("SELECT count(*) AS n FROM callback_visits WHERE ticket_id = $1 AND done_at IS NULL", [ticket]) == 1)
+            let (_, visits) = try await fleet.call(.get, "/v1/visits", key: try await fleet.key(nil))
+            #expect("\(visits)".contains(ticket.postgresText) && !"\(visits)".contains(code), "the visit queue names the ticket, not its tracking code")
 
             let (early, _) = try await fleet.call(.post, "/v1/appeals/\(code)/rating", ["speed": 5, "effect": 6, "service": 5, "quality": 5])
             #expect(early == .unprocessableContent)
@@ -327,7 +330,7 @@ import Testing
 
     @Test func aSecondReportOfOneIncidentIsLinkedHandledOnceAndItsCitizenHearsTheReply() async throws {
         try await withFleet { fleet in
-            let (_, parent, parts) = try await fleet.submit("民康路和民旺路路口的路灯坏了，晚上整个路口漆黑一片，很危险", district: "longhua",
+            let (parentCode, parent, parts) = try await fleet.submit("民康路和民旺路路口的路灯坏了，晚上整个路口漆黑一片，很危险", district: "longhua",
                                                             address: "民治街道民康路与民旺路交汇处")
             let (childCode, child, childParts) = try await fleet.submit("民旺路和民康路路口那几盏路灯一直不亮，晚上黑漆漆的", district: "longhua",
                                                                         address: "民治街道民旺路", phone: "13800138002", placedAs: "linked")
@@ -383,6 +386,9 @@ import Testing
             #expect(try await fleet.postgres.query("SELECT parent_id FROM tickets WHERE id = $1", [child]).first?.decodeIfPresent("parent_id", as: UUID.self) == nil)
             let (_, triage) = try await fleet.call(.get, "/v1/triage", key: operatorKey)
             #expect((triage["items"] as? [[String: Any]])?.contains { $0["ticket_id"] as? String == child.postgresText } == true)
+            for staffView in ["\(links)", "\(triage)", "\(unitView)"] {
+                #expect(!staffView.contains(childCode) && !staffView.contains(parentCode), "staff see ticket ids, never a citizen's tracking code")
+            }
         }
     }
 

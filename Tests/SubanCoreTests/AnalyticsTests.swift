@@ -107,7 +107,7 @@ import Testing
 
 @Suite struct HotIssuesTests {
     static func appeal(_ code: String, _ item: String, place: String? = nil) -> HotIssues.Appeal {
-        HotIssues.Appeal(trackingCode: code, item: item, itemName: item.uppercased(), place: place.map { AppealPlace(key: $0, label: "L-" + $0) })
+        HotIssues.Appeal(ticketID: code, item: item, itemName: item.uppercased(), place: place.map { AppealPlace(key: $0, label: "L-" + $0) })
     }
 
     @Test func ranksItemsAndPlacesWithYesterdaysCountsAndSamples() {

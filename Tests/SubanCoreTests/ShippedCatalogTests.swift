@@ -133,6 +133,17 @@ extension Catalog {
         }
     }
 
+    @Test func pruningDropsFeaturesThatHardlyMoveAClassAndKeepsTheChoice() {
+        var pruned = options
+        pruned.pruneBelow = 0.5
+        let full = Classifier.train(catalog: catalog, examples: examples, options: options)
+        let small = Classifier.train(catalog: catalog, examples: examples, options: pruned)
+        #expect(small.featureCount < full.featureCount)
+        for text in ["隔壁工地晚上打桩", "楼下跳舞的音响", "司机绕路还不打表"] {
+            #expect(small.classify(text).itemCode == full.classify(text).itemCode)
+        }
+    }
+
     @Test func catalogPhrasesAloneClassifyWithoutExamples() {
         #expect(Classifier.train(catalog: catalog, examples: [], options: options).classify("晚上夜间施工很吵").itemCode == "noise.night")
     }
