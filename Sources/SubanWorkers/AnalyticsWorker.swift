@@ -44,13 +44,23 @@ public struct AnalyticsWorker: Service {
     /// Counts `entries` once each and acknowledges them; returns how many changed a figure.
     @discardableResult
     public func process(_ entries: [StreamEntry]) async throws -> Int {
-        let events = entries.compactMap { entry -> (entry: String, ticket: UUID, eventID: Int64?, fact: TicketEventFact)? in
-            guard let kind = Analytics.countedKind(entry.fields),
-                  let ticket = entry.fields["ticket"].flatMap(UUID.init(uuidString:)),
-                  let at = entry.fields["at"].flatMap({ try? Date(postgresText: $0) }) else { return nil }
-            return (entry.id, ticket, entry.fields["event_id"].flatMap { Int64($0) },
-                    TicketEventFact(kind: kind, department: entry.fields["department"] ?? "", at: at))
+        var readable: [(entry: String, ticket: UUID, eventID: Int64?, fact: TicketEventFact)] = []
+        var unreadable: [StreamEntry] = []
+        for entry in entries {
+            // Events the figures do not count are read and let go; a counted one missing its ticket or time is buried.
+            guard let kind = Analytics.countedKind(entry.fields) else {
+                if entry.fields["event"] == nil { unreadable.append(entry) }
+                continue
+            }
+            guard let ticket = entry.fields["ticket"].flatMap(UUID.init(uuidString:)),
+                  let at = entry.fields["at"].flatMap({ try? Date(postgresText: $0) }) else {
+                unreadable.append(entry)
+                continue
+            }
+            readable.append((entry.id, ticket, entry.fields["event_id"].flatMap { Int64($0) },
+                           TicketEventFact(kind: kind, department: entry.fields["department"] ?? "", at: at)))
         }
+        let events = readable
         let calendar = await calendar.current
         let counted = try await postgres.transaction { connection -> Int in
             let facts = try AnalyticsStore.facts(of: Array(Set(events.map(\.ticket))), on: connection)
@@ -64,7 +74,9 @@ public struct AnalyticsWorker: Service {
             }
             return try AnalyticsStore.apply(contributions, on: connection)
         }
-        try await consumer.ack(entries)
+        try await consumer.bury(unreadable, reason: "unreadable event: no event kind, ticket id or time")
+        let buried = Set(unreadable.map(\.id))
+        try await consumer.ack(entries.filter { !buried.contains($0.id) })
         return counted
     }
 }

@@ -38,10 +38,16 @@ public struct CallbackWorker: Service {
     }
 
     func process(_ entries: [StreamEntry]) async throws {
-        let events = entries.compactMap { entry -> NotificationStore.Event? in
-            guard let kind = entry.fields["event"], let ticket = entry.fields["ticket"].flatMap(UUID.init(uuidString:)) else { return nil }
-            return NotificationStore.Event(kind: kind, ticketID: ticket, round: entry.fields["round"] ?? "1", at: entry.fields["at"] ?? "")
+        var readable: [NotificationStore.Event] = []
+        var unreadable: [StreamEntry] = []
+        for entry in entries {
+            guard let kind = entry.fields["event"], let ticket = entry.fields["ticket"].flatMap(UUID.init(uuidString:)) else {
+                unreadable.append(entry)
+                continue
+            }
+            readable.append(NotificationStore.Event(kind: kind, ticketID: ticket, round: entry.fields["round"] ?? "1", at: entry.fields["at"] ?? ""))
         }
+        let events = readable
         let replied = events.filter { $0.kind == "replied" }.map(\.ticketID)
         let (calendar, channels) = (calendar, webhookChannels)
         let outbox = try await postgres.transaction { connection in
@@ -57,6 +63,8 @@ public struct CallbackWorker: Service {
             return outbox
         }
         await publisher.publishOrLeaveToRelay(outbox, logger: logger)
-        try await consumer.ack(entries)
+        try await consumer.bury(unreadable, reason: "unreadable event: no event kind or ticket id")
+        let buried = Set(unreadable.map(\.id))
+        try await consumer.ack(entries.filter { !buried.contains($0.id) })
     }
 }

@@ -158,20 +158,31 @@ public struct StreamConsumer: Sendable {
             // (twice the deliveries, no error recorded) is buried without one.
             let recorded = try await redis.send("HGET", c.failures, pending.id).string
             guard recorded != nil || pending.deliveries >= Int64(2 * c.maxDeliveries) else { continue }
-            let error = recorded ?? "no error recorded: every consumer that took it died"
             let entry = try await redis.entries(c.stream, from: pending.id, to: pending.id, count: 1).first
-            var fields: [(key: String, value: String)] = (entry?.fields ?? [:]).sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) }
-            fields += [("dead.source_id", pending.id), ("dead.deliveries", "\(pending.deliveries)"), ("dead.error", error),
-                       ("dead.at", Date().formatted(.iso8601))]
-            _ = try await redis.pipeline([
-                RedisClient.xaddCommand(c.deadLetters, fields: fields),
-                RedisCommand("XACK", c.stream, c.group, pending.id),
-                RedisCommand("HDEL", c.failures, pending.id),
-            ])
-            metrics.buried.increment()
-            logger.error("entry moved to the dead letters", metadata: ["entry": "\(pending.id)", "deliveries": "\(pending.deliveries)",
-                                                                      "dead_letters": "\(c.deadLetters)", "error": "\(error)"])
+            try await moveToDeadLetters(id: pending.id, fields: entry?.fields ?? [:], deliveries: pending.deliveries,
+                                        error: recorded ?? "no error recorded: every consumer that took it died")
         }
+    }
+
+    /// Buries entries no retry can make readable (a field missing or malformed) at once,
+    /// instead of acknowledging them without a trace.
+    public func bury(_ entries: [StreamEntry], reason: String) async throws {
+        for entry in entries { try await moveToDeadLetters(id: entry.id, fields: entry.fields, deliveries: 1, error: reason) }
+    }
+
+    /// Adds the entry to the dead letters with where it came from and its error, then acknowledges it.
+    func moveToDeadLetters(id: String, fields entryFields: [String: String], deliveries: Int64, error: String) async throws {
+        let c = configuration
+        var fields: [(key: String, value: String)] = entryFields.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) }
+        fields += [("dead.source_id", id), ("dead.deliveries", "\(deliveries)"), ("dead.error", error), ("dead.at", Date().formatted(.iso8601))]
+        _ = try await redis.pipeline([
+            RedisClient.xaddCommand(c.deadLetters, fields: fields),
+            RedisCommand("XACK", c.stream, c.group, id),
+            RedisCommand("HDEL", c.failures, id),
+        ])
+        metrics.buried.increment()
+        logger.error("entry moved to the dead letters", metadata: ["entry": "\(id)", "deliveries": "\(deliveries)",
+                                                                  "dead_letters": "\(c.deadLetters)", "error": "\(error)"])
     }
 }
 

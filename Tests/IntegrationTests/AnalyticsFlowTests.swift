@@ -115,6 +115,14 @@ import Testing
         #expect(try await worker.process(entries) == 0)
         #expect(try await total() == sum)
 
+        // An event it cannot read (a counted kind with no ticket, no kind at all) is buried with its reason, not let go unseen.
+        let broken = [try await redis.xadd(StreamNames.events, fields: ["event": "replied", "at": "yesterday"]),
+                      try await redis.xadd(StreamNames.events, fields: ["ticket": UUID().uuidString])]
+        #expect(try await worker.process(try await redis.entries(StreamNames.events).filter { broken.contains($0.id) }) == 0)
+        let dead = try await redis.entries(StreamNames.deadLetters(of: StreamNames.events, group: StreamNames.analyticsGroup))
+        #expect(dead.map { $0.fields["dead.source_id"] } == broken && dead.allSatisfy { $0.fields["dead.error"]?.contains("unreadable") == true })
+        #expect(try await total() == sum)
+
         // Over HTTP, with an operator key: JSON and CSV; a unit's key is refused.
         let operatorKey = try await postgres.withConnection { try APIKeys.create(department: nil, label: "leader", on: $0) }
         let unitKey = try await postgres.withConnection { try APIKeys.create(department: Self.lead, label: "unit", on: $0) }
