@@ -149,10 +149,7 @@ public struct AnalyticsRoutes: Sendable {
     /// RFC 4180: fields with commas, quotes or line breaks are quoted. A UTF-8 BOM, so a
     /// spreadsheet opens the Chinese labels right.
     static func csv(_ header: [String], _ rows: [[String]], name: String) -> Response {
-        func field(_ text: String) -> String {
-            text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
-        }
-        let text = "\u{FEFF}" + ([header] + rows).map { $0.map(field).joined(separator: ",") + "\r\n" }.joined()
+        let text = "\u{FEFF}" + ([header] + rows).map { $0.map(CSVField.escaped).joined(separator: ",") + "\r\n" }.joined()
         return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name).csv\""],
                         body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
@@ -216,5 +213,16 @@ public struct AnalyticsRoutes: Sendable {
         init(_ issue: HotIssue) {
             (rank, key, label, count, previous, change, samples) = (issue.rank, issue.key, issue.label, issue.count, issue.previous, issue.change, issue.samples)
         }
+    }
+}
+
+/// One cell of a CSV export. Labels come from what citizens wrote (a place they named), and a
+/// spreadsheet runs a cell that starts with `=`, `+`, `-`, `@` (or a tab or carriage return) as
+/// a formula: such a cell gets a leading apostrophe, unless it is a plain number ("-2").
+public enum CSVField {
+    public static func escaped(_ text: String) -> String {
+        var text = text
+        if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), Double(text) == nil { text = "'" + text }
+        return text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }
 }

@@ -263,3 +263,17 @@ import Testing
         await redis.close()
     }
 }
+
+@Suite struct CSVFieldTests {
+    @Test(arguments: [
+        ("沙头街道沙尾村", "沙头街道沙尾村"),
+        ("-2", "-2"), ("+3", "+3"), ("0.5000", "0.5000"),
+        ("=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\""),
+        ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+        ("-1-2", "'-1-2"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"),
+        ("a,b", "\"a,b\""), ("line\nbreak", "\"line\nbreak\""),
+    ])
+    func aCellThatASpreadsheetWouldRunIsDefused(_ cell: String, _ expected: String) {
+        #expect(CSVField.escaped(cell) == expected)
+    }
+}
