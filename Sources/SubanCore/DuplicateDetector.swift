@@ -68,11 +68,23 @@ public struct DuplicateDetector: Sendable {
         }
 
         /// The share of the two problem distributions that coincides, 0...1.
-        /// Where two reports must both be to be compared: their street; or, for a report whose
-        /// street is unknown but that names places of the gazetteer (whose names tell places
-        /// apart), its district.
-        public var scope: String? {
-            streetCode ?? (places.canonical.isEmpty ? nil : districtCode.map { "district:\($0)" })
+        /// Where the open tickets it may join are: its street office; and its district when it names
+        /// a site, for tickets whose street is unknown (or its own is). Locks and the store's
+        /// search of candidates use these; `sharesScope` decides for a pair.
+        public var scopes: [String] {
+            var scopes = streetCode.map { [$0] } ?? []
+            if places.namesSite, let districtCode { scopes.append("district:\(districtCode)") }
+            return scopes
+        }
+
+        /// Two reports are compared when they are on one street office; or, when either's street
+        /// is unknown, in one district when both name a site (an estate, station, park…) — a place
+        /// one citizen names so that the gazetteer finds its street and another by a short form it
+        /// does not know is still one place. Not by a road alone: a road crosses a district.
+        func sharesScope(with other: Report) -> Bool {
+            if let street = streetCode, let otherStreet = other.streetCode { return street == otherStreet }
+            guard let district = districtCode, district == other.districtCode else { return false }
+            return places.namesSite && other.places.namesSite
         }
 
         func problemSimilarity(_ other: Report) -> Double {
@@ -107,7 +119,7 @@ public struct DuplicateDetector: Sendable {
                 || report.categories.contains(earlier.categoryCode) && earlier.categories.contains(report.categoryCode) else {
             return .distinct(reason: "different category: \(report.itemCode) / \(earlier.itemCode)")
         }
-        guard let scope = report.scope, earlier.scope == scope else { return .distinct(reason: "different or unknown street") }
+        guard report.sharesScope(with: earlier) else { return .distinct(reason: "different or unknown street") }
         guard abs(report.receivedAt.timeIntervalSince(earlier.receivedAt)) <= Double(parameters.window.components.seconds) else {
             return .distinct(reason: "outside the window")
         }

@@ -48,6 +48,10 @@ public struct PlaceMentions: Sendable, Hashable {
     /// none of another's and whose words hold none of the other's cannot share a place with it.
     public var keys: [String] { mentions.filter { $0.kind != .number }.map(\.key) }
 
+    /// Whether it names a place narrower than a road: a site (estate, station, park…) or a
+    /// place of the gazetteer. Such a place tells reports apart across a district.
+    public var namesSite: Bool { !canonical.isEmpty || mentions.contains { $0.kind == .site } }
+
     /// The house and block numbers named ("3栋", "88号").
     public var numbers: [String] { mentions.filter { $0.kind == .number }.map(\.key) }
 

@@ -354,17 +354,16 @@ extension TicketStore {
             self.shared = shared
         }
 
-        /// The scopes a report locks; none for a report without a street or a place. Reports
+        /// The scopes a report locks; none for a report without a street, a site or a place. Reports
         /// naming other numbers of one place are never linked (the detector's rule), so they
         /// hold the place shared and only their numbers exclusively, and are decided in
         /// parallel; a report naming no number may join any of them, so it holds the place
         /// exclusively and waits for them all.
         public static func of(_ report: DuplicateDetector.Report) -> [DuplicateScope] {
-            guard let street = report.scope else { return [] }
             let numbers = report.places.numbers
-            // Every category it may join a ticket of: two dispatchers must not both open a parent there.
+            // Every category and scope it may join a ticket in: two dispatchers must not both open a parent there.
             return report.categories.sorted().flatMap { category in
-                report.places.keys.flatMap { place in
+                report.scopes.flatMap { street in report.places.keys.map { (street, $0) } }.flatMap { street, place in
                     numbers.isEmpty
                         ? [DuplicateScope(category: category, street: street, place: place)]
                         : [DuplicateScope(category: category, street: street, place: place, shared: true)]
@@ -402,7 +401,7 @@ extension TicketStore {
     public static func openParents(for reports: [DuplicateDetector.Report], within window: Duration,
                                    on connection: PostgresConnection) throws -> [DuplicateDetector.Report] {
         let rows = reports.compactMap { report -> [String: JSONValue]? in
-            guard report.scope != nil else { return nil }
+            guard !report.scopes.isEmpty else { return nil }
             return ["categories": .array(report.categories.sorted().map(JSONValue.string)), "street": JSONValue(report.streetCode),
                     "district": JSONValue(report.districtCode),
                     "words": .string(report.places.words),
@@ -418,8 +417,8 @@ extension TicketStore {
                 CROSS JOIN LATERAL (
                     SELECT t.id FROM tickets t
                     WHERE t.category_code = ANY (r.categories)
-                      -- The report's scope: its street, or its district when neither knows the street.
-                      AND (t.street_code = r.street OR (r.street IS NULL AND t.street_code IS NULL AND t.district_code = r.district))
+                      -- The report's scopes: its street; its district where either street is unknown (the detector asks both to name a site).
+                      AND (t.street_code = r.street OR ((r.street IS NULL OR t.street_code IS NULL) AND t.district_code = r.district))
                       AND t.parent_id IS NULL AND t.status IN ('dispatched', 'accepted', 'staged', 'reopened')
                       AND t.received_at > now() - make_interval(secs => $2)
                       -- Both name house or block numbers and share none: two places (the detector's own rule).

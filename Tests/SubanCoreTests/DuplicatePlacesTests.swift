@@ -39,7 +39,7 @@ import Testing
     @Test func aPlaceWithNoKnownStreetIsComparedWithinItsDistrict() {
         // 车公庙站 lies between streets: the district and the gazetteer's name scope it.
         let first = report("车公庙站D口路灯坏了", district: "futian"), second = report("车公庙地铁站出口那边路灯不亮", district: "futian", hours: 3)
-        #expect(first.streetCode == nil && first.scope == "district:futian")
+        #expect(first.streetCode == nil && first.scopes == ["district:futian"])
         guard case .duplicate = detector.compare(second, with: first) else { Issue.record("not linked"); return }
     }
 
