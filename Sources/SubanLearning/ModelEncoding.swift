@@ -108,9 +108,7 @@ extension SoftmaxRegression {
     public func encode(into writer: inout ModelWriter) {
         writer.tag("SMR3")
         writer.integer(classCount)
-        // Keys in row order, so the weights need no index of their own.
-        var keys = [UInt32](repeating: 0, count: rows.count)
-        for (feature, row) in rows { keys[Int(row)] = feature }
+        // Keys in row order (ascending), so the weights need no index of their own.
         writer.array(keys)
         writer.array(idf.map(\.bitPattern))
         writer.array(weights.map(\.bitPattern))
@@ -127,9 +125,12 @@ extension SoftmaxRegression {
         guard classCount > 0, idf.count == keys.count, weights.count == keys.count * classCount, bias.count == classCount else {
             throw ModelReader.Malformed(reason: "weights do not fit \(keys.count) features × \(classCount) classes")
         }
-        var rows: [UInt32: Int32] = [:]
-        rows.reserveCapacity(keys.count)
-        for (row, key) in keys.enumerated() { rows[key] = Int32(row) }
-        self.init(classCount: classCount, rows: rows, idf: idf, weights: weights, bias: bias)
+        // Models stored before keys were kept sorted list them in first-seen order.
+        if zip(keys, keys.dropFirst()).allSatisfy({ $0 < $1 }) {
+            self.init(classCount: classCount, keys: keys, idf: idf, weights: weights, bias: bias)
+        } else {
+            guard Set(keys).count == keys.count else { throw ModelReader.Malformed(reason: "a feature listed twice") }
+            self = .sorted(classCount: classCount, keys: keys, idf: idf, weights: weights, bias: bias)
+        }
     }
 }

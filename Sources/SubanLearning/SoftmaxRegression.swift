@@ -69,25 +69,41 @@ public struct SoftmaxRegression: Sendable {
     }
 
     public let classCount: Int
-    let rows: [UInt32: Int32]
+    /// The features that carry weights, in ascending order: row `i` of `idf` and `weights` is
+    /// `keys[i]`'s. Looked up by binary search — a dictionary of a few hundred thousand keys
+    /// costs dispatch several megabytes more than the sorted keys themselves.
+    let keys: [UInt32]
     /// Per row: the feature's inverse document frequency in the training examples.
     let idf: [Float16]
     let weights: [Float16]
     let bias: [Float]
 
-    init(classCount: Int, rows: [UInt32: Int32], idf: [Float16], weights: [Float16], bias: [Float]) {
+    /// `keys` must be ascending.
+    init(classCount: Int, keys: [UInt32], idf: [Float16], weights: [Float16], bias: [Float]) {
         self.classCount = classCount
-        self.rows = rows
+        self.keys = keys
         self.idf = idf
         self.weights = weights
         self.bias = bias
     }
 
+    /// The row of `feature`, nil when the model has no weight for it.
+    func row(of feature: UInt32) -> Int32? {
+        keys.withUnsafeBufferPointer { keys in
+            var low = 0, high = keys.count
+            while low < high {
+                let middle = (low + high) / 2
+                if keys[middle] < feature { low = middle + 1 } else { high = middle }
+            }
+            return low < keys.count && keys[low] == feature ? Int32(low) : nil
+        }
+    }
+
     /// The rows of `features` the model knows, and the value each carries: idf over the vector's length.
-    static func encode(_ features: [UInt32], rows: [UInt32: Int32], idf: (Int32) -> Float) -> (rows: [Int32], values: [Float]) {
+    static func encode(_ features: [UInt32], row: (UInt32) -> Int32?, idf: (Int32) -> Float) -> (rows: [Int32], values: [Float]) {
         var known: [Int32] = []
         known.reserveCapacity(features.count)
-        for feature in features { if let row = rows[feature] { known.append(row) } }
+        for feature in features { if let row = row(feature) { known.append(row) } }
         var values = known.map(idf)
         let length = values.reduce(0) { $0 + $1 * $1 }.squareRoot()
         if length > 0 { for index in values.indices { values[index] /= length } }
@@ -95,7 +111,7 @@ public struct SoftmaxRegression: Sendable {
     }
 
     /// The number of features that carry weights.
-    public var featureCount: Int { rows.count }
+    public var featureCount: Int { keys.count }
 
     /// P(class | features) for every class.
     public func probabilities(_ features: [UInt32]) -> [Double] {
@@ -103,7 +119,7 @@ public struct SoftmaxRegression: Sendable {
     }
 
     public func logits(_ features: [UInt32]) -> [Double] {
-        let (known, values) = Self.encode(features, rows: rows) { Float(idf[Int($0)]) }
+        let (known, values) = Self.encode(features, row: row(of:)) { Float(idf[Int($0)]) }
         var logits = bias.map(Double.init)
         weights.withUnsafeBufferPointer { weights in
             logits.withUnsafeMutableBufferPointer { logits in
@@ -143,7 +159,7 @@ public struct SoftmaxRegression: Sendable {
         documentFrequency = [:]
         // Each example as its rows and the value each of them carries.
         let encoded: [(rows: [Int32], values: [Float], label: Int, weight: Float)] = examples.map { example in
-            let (known, values) = encode(example.features, rows: rows) { idf[Int($0)] }
+            let (known, values) = encode(example.features, row: { rows[$0] }) { idf[Int($0)] }
             return (known, values, example.label, example.weight)
         }
         var weights = [Float](repeating: 0, count: rows.count * classCount)
@@ -217,15 +233,16 @@ public struct SoftmaxRegression: Sendable {
         }
         var keys = [UInt32](repeating: 0, count: rows.count)
         for (feature, row) in rows { keys[Int(row)] = feature }
-        var keptRows: [UInt32: Int32] = [:]
-        var keptIDF: [Float16] = []
-        var keptWeights: [Float16] = []
-        for row in keys.indices where keep[row] {
-            keptRows[keys[row]] = Int32(keptRows.count)
-            keptIDF.append(Float16(idf[row]))
-            keptWeights += weights[(row * classCount)..<((row + 1) * classCount)].map(Float16.init)
-        }
-        return SoftmaxRegression(classCount: classCount, rows: keptRows, idf: keptIDF, weights: keptWeights, bias: bias)
+        return sorted(classCount: classCount, keys: keys, idf: idf.map(Float16.init), weights: weights.map(Float16.init), bias: bias, keep: keep)
+    }
+
+    /// The model with its rows in ascending key order, only those `keep` allows (all when nil).
+    static func sorted(classCount: Int, keys: [UInt32], idf: [Float16], weights: [Float16], bias: [Float], keep: [Bool]? = nil) -> SoftmaxRegression {
+        let order = keys.indices.filter { keep?[$0] ?? true }.sorted { keys[$0] < keys[$1] }
+        var sortedWeights: [Float16] = []
+        sortedWeights.reserveCapacity(order.count * classCount)
+        for row in order { sortedWeights += weights[(row * classCount)..<((row + 1) * classCount)] }
+        return SoftmaxRegression(classCount: classCount, keys: order.map { keys[$0] }, idf: order.map { idf[$0] }, weights: sortedWeights, bias: bias)
     }
 
     /// Complement naive Bayes (Rennie et al., 2003) as weights laid out as the

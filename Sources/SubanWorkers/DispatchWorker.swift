@@ -84,9 +84,11 @@ public struct DispatchWorker: Service {
             places = try await postgres.withConnection { try PlaceResolver.stored(on: $0) }
             logger.info("places loaded", metadata: ["gazetteer": "\(places.gazetteer.entries.count)", "boundaries": "\(places.boundaries.areas.count)"])
         }
+        var decoded = false
         func model(_ version: Int?, previous: (version: Int?, dispatcher: Dispatcher?)) async throws -> AppealModel? {
             guard let version else { return nil }
             if previous.version == version, let dispatcher = previous.dispatcher { return dispatcher.model }
+            decoded = true
             guard let stored = try await postgres.withConnection({ try ModelStore.model(version, on: $0) }) else { return nil }
             let model = try AppealModel(encoded: stored.bytes, lexicon: ShippedData.shippedLexicon)
             logger.info("dispatch model loaded", metadata: ["version": "\(version)", "bytes": "\(stored.bytes.count)"])
@@ -94,6 +96,9 @@ public struct DispatchWorker: Service {
         }
         let active = try await model(versions.active, previous: (previous?.activeVersion, previous?.active)) ?? ShippedData.trainedModel
         let shadow = try await model(versions.shadow, previous: (previous?.shadowVersion, previous?.shadow))
+        // Decoding reads the stored bytes and builds the arrays beside them; hand the freed
+        // megabytes back to the system, or a dispatcher keeps the peak as its resident size.
+        if decoded { releaseFreedMemory() }
         logger.info("catalog loaded", metadata: ["items": "\(catalog.items.count)", "departments": "\(departments.count)",
                                                  "model": "\(versions.active.map(String.init) ?? "shipped")"])
         let threshold = configuration.triageThreshold
@@ -170,3 +175,11 @@ public struct DispatchWorker: Service {
         }
     }
 }
+
+#if os(Linux)
+/// glibc's `malloc_trim` (in `<malloc.h>`, which the Glibc module does not export).
+@_silgen_name("malloc_trim") private func mallocTrim(_ pad: Int) -> Int32
+private func releaseFreedMemory() { _ = mallocTrim(0) }
+#else
+private func releaseFreedMemory() {}
+#endif

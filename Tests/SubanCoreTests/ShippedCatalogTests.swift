@@ -144,6 +144,21 @@ extension Catalog {
         }
     }
 
+    @Test func aModelStoredWithItsFeaturesInFirstSeenOrderStillReads() throws {
+        var writer = ModelWriter()
+        writer.tag("SMR3")
+        writer.integer(2)
+        writer.array([UInt32(30), 10, 20])
+        writer.array([Float16](repeating: 1, count: 3).map(\.bitPattern))
+        writer.array([Float16(1), -1, -2, 2, 0.5, -0.5].map(\.bitPattern))
+        writer.array([Float(0), 0].map(\.bitPattern))
+        var reader = ModelReader(writer.bytes)
+        let model = try SoftmaxRegression(from: &reader)
+        #expect(model.keys == [10, 20, 30])
+        #expect(model.row(of: 10) == 0 && model.row(of: 30) == 2 && model.row(of: 15) == nil && model.row(of: 99) == nil)
+        #expect(model.logits([30]) == [1, -1] && model.logits([10]) == [-2, 2], "each feature keeps its own weights")
+    }
+
     @Test func catalogPhrasesAloneClassifyWithoutExamples() {
         #expect(Classifier.train(catalog: catalog, examples: [], options: options).classify("晚上夜间施工很吵").itemCode == "noise.night")
     }
