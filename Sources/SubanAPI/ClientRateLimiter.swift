@@ -5,16 +5,19 @@ import Synchronization
 import SubanCore
 
 /// Intake's per-client limit: a token bucket per client address. A client is the
-/// peer's address, or — behind the gateway, when `trustForwardedFor` is set — the
-/// last address of `X-Forwarded-For`, the one the gateway added. Exempt addresses (the operators' own tools on
-/// loopback by default) are never limited. Per process: with N intake replicas a
-/// client gets at most N times the rate, which still stops a flood.
+/// peer's address; when the peer is one of `trustedProxies` (the gateway), the address
+/// the proxies saw: `X-Forwarded-For` read from its end, past every trusted proxy. A
+/// header from anyone else is the client's own words and ignored, so no client makes
+/// itself exempt or someone else by writing it. Exempt addresses (the operators' own
+/// tools on loopback by default) are never limited. Per process: with N intake replicas
+/// a client gets at most N times the rate, which still stops a flood.
 public final class ClientRateLimiter: Sendable {
     public struct Configuration: Sendable {
         /// Appeals a second per client; 0 turns limiting off.
         public var rate: Double = 20
         public var burst: Double = 40
-        public var trustForwardedFor = false
+        /// The proxies whose `X-Forwarded-For` is believed; none by default.
+        public var trustedProxies: [AddressRange] = []
         public var exempt: Set<String> = ["127.0.0.1", "::1"]
 
         public init() {}
@@ -50,11 +53,49 @@ public final class ClientRateLimiter: Sendable {
     }
 
     func client(_ request: Request, _ context: some RemoteAddressRequestContext) -> String {
-        // The gateway appends the address it saw; anything before it the client may have written itself.
-        if configuration.trustForwardedFor, let forwarded = request.headers[.init("X-Forwarded-For")!],
-           let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty {
-            return last
+        Self.client(peer: context.remoteAddress?.ipAddress, forwardedFor: request.headers[values: .init("X-Forwarded-For")!],
+                    trustedProxies: configuration.trustedProxies)
+    }
+
+    /// Each proxy appends the address it saw; anything before the last trusted one's the client may have written itself.
+    public static func client(peer: String?, forwardedFor: [String], trustedProxies: [AddressRange]) -> String {
+        guard var client = peer else { return "unknown" }
+        let hops = forwardedFor.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        for hop in hops.reversed() {
+            guard trustedProxies.contains(where: { $0.contains(client) }), !hop.isEmpty else { break }
+            client = hop
         }
-        return context.remoteAddress?.ipAddress ?? "unknown"
+        return client
+    }
+}
+
+/// An IPv4 or IPv6 address or network ("172.16.0.0/12", "10.0.0.7", "fd00::/8").
+public struct AddressRange: Sendable, Hashable, CustomStringConvertible {
+    let network: [UInt8]
+    let prefixLength: Int
+
+    public init?(_ text: String) {
+        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "/", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), let address = Self.bytes(String(parts[0])) else { return nil }
+        let length = parts.count == 2 ? Int(parts[1]) : address.count * 8
+        guard let length, (0...address.count * 8).contains(length) else { return nil }
+        network = address
+        prefixLength = length
+    }
+
+    public func contains(_ text: String) -> Bool {
+        guard let address = Self.bytes(text), address.count == network.count else { return false }
+        for bit in 0..<prefixLength where (address[bit / 8] ^ network[bit / 8]) & (0x80 >> UInt8(bit % 8)) != 0 { return false }
+        return true
+    }
+
+    public var description: String { "\(network.count == 4 ? network.map(String.init).joined(separator: ".") : "ipv6")/\(prefixLength)" }
+
+    static func bytes(_ text: String) -> [UInt8]? {
+        var v4 = in_addr()
+        if inet_pton(AF_INET, text, &v4) == 1 { return withUnsafeBytes(of: &v4) { Array($0) } }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, text, &v6) == 1 { return withUnsafeBytes(of: &v6) { Array($0) } }
+        return nil
     }
 }

@@ -18,8 +18,8 @@ struct Intake: AsyncParsableCommand {
     var rateBurst: Double = Double(Environment.string("INTAKE_RATE_BURST") ?? "") ?? ClientRateLimiter.Configuration().burst
     @Option(help: "Comma-separated client addresses never limited (env INTAKE_RATE_EXEMPT).")
     var rateExempt: String = Environment.string("INTAKE_RATE_EXEMPT") ?? ClientRateLimiter.Configuration().exempt.sorted().joined(separator: ",")
-    @Flag(help: "Behind a gateway: the client is the last X-Forwarded-For address, the one the gateway added (env TRUST_FORWARDED_FOR=1).")
-    var trustForwardedFor = Environment.string("TRUST_FORWARDED_FOR") == "1"
+    @Option(help: "Comma-separated proxy addresses or networks (the gateway's) whose X-Forwarded-For names the client; none by default (env TRUSTED_PROXIES).")
+    var trustedProxies: String = Environment.string("TRUSTED_PROXIES") ?? ""
 
     func run() async throws {
         let logger = options.logger(role: "intake")
@@ -27,7 +27,10 @@ struct Intake: AsyncParsableCommand {
         limits.rate = rateLimit
         limits.burst = rateBurst
         limits.exempt = Set(rateExempt.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
-        limits.trustForwardedFor = trustForwardedFor
+        limits.trustedProxies = try trustedProxies.split(separator: ",").map(String.init).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map {
+            guard let range = AddressRange($0) else { throw ValidationError("trusted proxy '\($0)' is not an address or network") }
+            return range
+        }
         let infrastructure = try options.infrastructure()
         var batcherConfiguration = IntakeBatcher.Configuration()
         batcherConfiguration.flushers = max(1, options.databasePoolSize / 2)

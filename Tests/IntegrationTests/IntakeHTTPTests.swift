@@ -200,7 +200,7 @@ import Testing
         limits.rate = 0.01
         limits.burst = 3
         limits.exempt = ["10.9.9.9"]
-        limits.trustForwardedFor = true
+        limits.trustedProxies = [AddressRange("127.0.0.1")!]   // the test client plays the gateway
         try await withFixture(limiter: ClientRateLimiter(configuration: limits)) { fixture, client in
             func submit(_ index: Int, from address: String?) async throws -> (HTTPResponse.Status, String?, [String: Any]) {
                 let body = ByteBuffer(data: AppealSamples.json(AppealSamples.body(channelRef: "rate-\(index)", index: index)))
@@ -221,6 +221,41 @@ import Testing
             for index in 6..<10 { #expect(try await submit(index, from: "10.9.9.9").0 == .accepted, "an exempt address") }
             #expect(try await ticketCount(fixture.postgres) == 8, "nothing recorded for a refused request")
         }
+        // Straight to intake, not through a trusted proxy: X-Forwarded-For is the client's own words.
+        limits.trustedProxies = [AddressRange("10.0.0.0/8")!]
+        limits.exempt = []
+        try await withFixture(limiter: ClientRateLimiter(configuration: limits)) { _, client in
+            var statuses: [HTTPResponse.Status] = []
+            for index in 0..<4 {
+                let body = ByteBuffer(data: AppealSamples.json(AppealSamples.body(channelRef: "spoof-\(index)", index: index)))
+                let headers: HTTPFields = [HTTPField.Name("X-Forwarded-For")!: "198.51.100.\(index)"]
+                statuses.append(try await client.execute(uri: "/v1/appeals", method: .post, headers: headers, body: body) { $0.status })
+            }
+            #expect(statuses == [.accepted, .accepted, .accepted, .tooManyRequests], "a new address in the header each time is still one client")
+        }
+    }
+
+    @Test(arguments: [
+        // peer, X-Forwarded-For, the client
+        ("203.0.113.7", ["127.0.0.1"], "203.0.113.7"),
+        ("172.18.0.3", ["1.2.3.4, 203.0.113.7"], "203.0.113.7"),
+        ("172.18.0.3", ["203.0.113.7, 172.18.0.9"], "203.0.113.7"),
+        ("172.18.0.3", ["203.0.113.7", "172.18.0.9"], "203.0.113.7"),
+        ("172.18.0.3", [], "172.18.0.3"),
+        ("172.18.0.3", ["fd00::1"], "fd00::1"),
+    ])
+    func theClientIsTheAddressTheTrustedProxiesSaw(_ peer: String, _ forwarded: [String], _ expected: String) {
+        let proxies = ["172.16.0.0/12", "fd00::/8"].compactMap(AddressRange.init)
+        #expect(ClientRateLimiter.client(peer: peer, forwardedFor: forwarded, trustedProxies: proxies) == expected)
+    }
+
+    @Test func addressRangesParseAndMatch() {
+        #expect(AddressRange("172.16.0.0/12")?.contains("172.31.255.1") == true)
+        #expect(AddressRange("172.16.0.0/12")?.contains("172.32.0.1") == false)
+        #expect(AddressRange("10.0.0.7")?.contains("10.0.0.7") == true && AddressRange("10.0.0.7")?.contains("10.0.0.8") == false)
+        #expect(AddressRange("fd00::/8")?.contains("fd12::1") == true && AddressRange("fd00::/8")?.contains("10.0.0.1") == false)
+        #expect(AddressRange("0.0.0.0/0")?.contains("8.8.8.8") == true)
+        for bad in ["", "gateway", "10.0.0.0/33", "10.0.0/8", "::1/129"] { #expect(AddressRange(bad) == nil, "\(bad)") }
     }
 
     @Test func unknownRoutesAndCodesAnswerJSON404() async throws {
