@@ -67,6 +67,9 @@ public struct Dispatcher: Sendable {
         guard let item else {
             return .triage(reason: "no catalog item matches the text", classification: classification, urgent: urgent)
         }
+        guard model.urgency.lexicon.namesASubject(input.text) else {
+            return .triage(reason: "no catalog item: the text names no subject", classification: classification, urgent: urgent)
+        }
         guard classification.confidence >= triageThreshold else {
             return .triage(reason: "confidence \(classification.confidence.formatted2) below \(triageThreshold.formatted2)",
                            classification: classification, urgent: urgent)

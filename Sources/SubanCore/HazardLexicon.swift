@@ -13,16 +13,30 @@ public struct HazardLexicon: Sendable {
     public let negations: [String]
     /// Words that make the rest of their clause a worry, a precaution or the past ("担心", "万一", "以前").
     public let hypotheticals: [String]
+    /// Words that say nothing of what an appeal is about: greetings, politeness, "我想咨询",
+    /// particles. A text that is only these names no subject ("你好，我想咨询一下"), and the
+    /// models would guess a category from its politeness alone.
+    public let fillers: [String]
     private let matcher: PhraseMatcher
 
     /// How many characters before a hazard a negation still denies it: "没有着火" but not "没人管的电线冒烟".
     static let negationReach = 3
 
-    public init(hazards: [String], negations: [String], hypotheticals: [String]) {
+    public init(hazards: [String], negations: [String], hypotheticals: [String], fillers: [String] = []) {
         self.hazards = hazards
         self.negations = negations
         self.hypotheticals = hypotheticals
+        // Longest first, so "我想咨询" goes before "我" takes its first character.
+        self.fillers = fillers.sorted { $0.count > $1.count }
         matcher = PhraseMatcher(hazards)
+    }
+
+    /// Whether `text` says what it is about: at least two letters or characters are left once
+    /// the fillers are taken out.
+    public func namesASubject(_ text: String) -> Bool {
+        var rest = text
+        for filler in fillers { rest = rest.replacingOccurrences(of: filler, with: " ") }
+        return rest.unicodeScalars.filter { $0.properties.isAlphabetic || $0.properties.numericType != nil }.count >= 2
     }
 
     /// The hazards `text` describes as present, in order of appearance, each once.

@@ -46,7 +46,7 @@ public struct ShippedData: Sendable {
 
     static func lexicon(in folder: URL) throws -> HazardLexicon {
         let file = try JSONDecoder().decode(LexiconFile.self, from: Data(contentsOf: folder.appendingPathComponent("hazards.json")))
-        return HazardLexicon(hazards: file.hazards, negations: file.negations, hypotheticals: file.hypotheticals)
+        return HazardLexicon(hazards: file.hazards, negations: file.negations, hypotheticals: file.hypotheticals, fillers: file.fillers ?? [])
     }
 
     static func gazetteer(in folder: URL) throws -> Gazetteer {
@@ -139,6 +139,7 @@ public struct ShippedData: Sendable {
         var hazards: [String]
         var negations: [String]
         var hypotheticals: [String]
+        var fillers: [String]?
     }
 
     public static func catalog(at file: URL) throws -> Catalog {

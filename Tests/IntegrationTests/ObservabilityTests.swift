@@ -58,7 +58,9 @@ import Testing
             guard let text = try? await Self.get("http://127.0.0.1:\(metricsPort)/metrics") else { return false }
             return Self.sample(text, "suban_stream_lag", dispatchLabels) == 5
         }
-        try await eventually(timeout: .seconds(30), "dispatch's counters") {
+        // With no model stored (no `suban migrate` here) dispatch trains one from the shipped
+        // appeals first: seconds alone, far longer beside the rest of the suite on two cores.
+        try await eventually(timeout: .seconds(120), "dispatch's counters") {
             let text = try await Self.get("http://127.0.0.1:\(metricsPort)/metrics")
             return Self.sample(text, "suban_stream_entries_total", dispatchLabels.merging(["outcome": "handled"]) { $1 }) == 5
         }

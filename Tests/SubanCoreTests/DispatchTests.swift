@@ -73,7 +73,15 @@ import SubanData
         #expect(assignment.units.dropFirst().allSatisfy { $0.role == .coHandler })
     }
 
-    @Test(arguments: ["你好，我想咨询一下", "？？？"])
+    @Test(arguments: [
+        ("你好，我想咨询一下", false), ("麻烦帮我处理一下谢谢", false), ("我要投诉！", false), ("喂 在吗", false), ("请问一下", false),
+        ("路灯坏了", true), ("漏水", true), ("着火了", true), ("救命", true), ("有人打架", true), ("我想咨询公积金怎么提取", true),
+    ])
+    func aTextNamesASubjectUnlessItIsOnlyGreetingsAndPoliteness(_ text: String, _ expected: Bool) {
+        #expect(ShippedData.shippedLexicon.namesASubject(text) == expected)
+    }
+
+    @Test(arguments: ["你好，我想咨询一下", "麻烦帮我处理一下谢谢", "？？？"])
     func textWithoutADutyGoesToTriage(_ text: String) {
         let decision = dispatcher.decide(.init(text: text, urgentFlag: false, location: Location(address: "深圳")))
         guard case .triage(let reason, _, let urgent) = decision else { Issue.record("assigned: \(decision)"); return }
