@@ -190,8 +190,9 @@ public struct ObjectReader {
             fail(key, "must not contain control characters")
             return nil
         }
-        if text.count > maxCharacters {
-            fail(key, "at most \(maxCharacters) characters (got \(text.count))")
+        // Scalars too: one character may carry any number of combining marks ("a" and 10,000 accents).
+        if text.count > maxCharacters || text.unicodeScalars.count > maxCharacters {
+            fail(key, "at most \(maxCharacters) characters (got \(text.count), \(text.unicodeScalars.count) Unicode scalars)")
             return nil
         }
         return text

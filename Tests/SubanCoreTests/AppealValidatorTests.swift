@@ -84,6 +84,8 @@ import Testing
         Case(name: "too many attachments", body: with("attachments", .array(Array(repeating: .object(["url": .string("https://a/b"), "media": .string("video")]), count: 11))), field: "attachments"),
         Case(name: "attachment not an object", body: with("attachments", .array([.string("https://a/b")])), field: "attachments[0]"),
         Case(name: "attachment URL not http", body: with("attachments", .array([.object(["url": .string("file:///etc/passwd"), "media": .string("picture")])])), field: "attachments[0].url"),
+        Case(name: "one character carrying thousands of combining marks",
+             body: with("text", .string("a" + String(repeating: "\u{0301}", count: 5000))), field: "text"),
         Case(name: "attachment unknown media", body: with("attachments", .array([.object(["url": .string("https://a/b"), "media": .string("pdf")])])), field: "attachments[0].media"),
     ]
 
