@@ -122,14 +122,44 @@ extension TicketStore {
             contact: contact, parts: parts, openClocks: clocks, timeline: try timeline(ticketID, on: connection), linkedReports: linked)
     }
 
-    /// The privacy number of an anonymous citizen's ticket, allocated on first use.
-    static func virtualNumber(for ticketID: UUID, on connection: PostgresConnection) throws -> String {
-        try connection.query("""
-            INSERT INTO virtual_numbers (ticket_id, number)
-            VALUES ($1, '1700' || lpad((nextval('virtual_number_seq') % 10000000)::text, 7, '0'))
-            ON CONFLICT (ticket_id) DO NOTHING
-            """, [ticketID])
-        return try connection.query("SELECT number FROM virtual_numbers WHERE ticket_id = $1", [ticketID]).first!.decode("number")
+    /// The privacy number of an anonymous citizen's ticket, allocated on first use. The pool
+    /// holds ten million numbers and the sequence goes round it: a number still bound to an
+    /// open ticket, or to one closed within `numberQuarantine`, is skipped; one bound to a ticket
+    /// closed longer ago is taken back (its citizen is no longer reached through it).
+    public static func virtualNumber(for ticketID: UUID, on connection: PostgresConnection) throws -> String {
+        if let number: String = try connection.query("SELECT number FROM virtual_numbers WHERE ticket_id = $1", [ticketID]).first?.decode("number") {
+            return number
+        }
+        for _ in 0..<1000 {
+            let allocated = try connection.query("""
+                WITH candidate AS (SELECT '1700' || lpad((nextval('virtual_number_seq') % 10000000)::text, 7, '0') AS number),
+                released AS (
+                    DELETE FROM virtual_numbers v USING candidate c, tickets t
+                    WHERE v.number = c.number AND t.id = v.ticket_id AND t.status = 'closed' AND t.closed_at < now() - make_interval(days => $1)
+                    RETURNING v.number)
+                SELECT c.number, NOT EXISTS (SELECT 1 FROM virtual_numbers v WHERE v.number = c.number)
+                                 OR EXISTS (SELECT 1 FROM released) AS free
+                FROM candidate c
+                """, [numberQuarantine])
+            guard let row = allocated.first, try row.decode("free", as: Bool.self) else { continue }
+            let number: String = try row.decode("number")
+            // Another transaction may have bound the number or this ticket meanwhile: then try again.
+            if try !connection.query("""
+                INSERT INTO virtual_numbers (ticket_id, number) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING number
+                """, [ticketID, number]).isEmpty { return number }
+            if let number: String = try connection.query("SELECT number FROM virtual_numbers WHERE ticket_id = $1", [ticketID]).first?.decode("number") {
+                return number
+            }
+        }
+        throw VirtualNumbersExhausted()
+    }
+
+    /// Days a closed ticket keeps its privacy number before the pool takes it back: a citizen
+    /// may still call back about it.
+    public static let numberQuarantine = 30
+
+    public struct VirtualNumbersExhausted: Error, CustomStringConvertible {
+        public var description: String { "no free virtual number in a thousand tries: the pool is nearly all bound to open tickets" }
     }
 
     /// The department's parts, newest first, optionally of some statuses.
