@@ -156,21 +156,26 @@ public struct NotificationSender: Service {
             request = URLRequest(url: target.url)
             let timestamp = String(Int(Date().timeIntervalSince1970))
             request.setValue(timestamp, forHTTPHeaderField: "X-Suban-Timestamp")
-            request.setValue("sha256=" + Self.signature(secret: target.secret, timestamp: timestamp, body: body), forHTTPHeaderField: "X-Suban-Signature")
+            request.setValue("sha256=" + Self.signature(secret: target.secret, timestamp: timestamp, idempotencyKey: Self.idempotencyKey(message), body: body),
+                             forHTTPHeaderField: "X-Suban-Signature")
         }
         request.httpMethod = "POST"
         request.httpBody = body
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue("suban-\(message.id)", forHTTPHeaderField: "Idempotency-Key")
+        request.setValue(Self.idempotencyKey(message), forHTTPHeaderField: "Idempotency-Key")
         let (_, response) = try await session.data(for: request)
         guard let status = (response as? HTTPURLResponse)?.statusCode else { return "no HTTP response" }
         return (200..<300).contains(status) ? nil : "HTTP \(status)"
     }
 
-    /// HMAC-SHA256 of "timestamp.body" in hex: receivers recompute it and reject stale timestamps.
-    public static func signature(secret: String, timestamp: String, body: Data) -> String {
-        var signed = Data(timestamp.utf8)
-        signed.append(UInt8(ascii: "."))
+    /// One key a message, however often it is retried: receivers drop a key they have seen.
+    static func idempotencyKey(_ message: NotificationStore.Outgoing) -> String { "suban-\(message.id)" }
+
+    /// HMAC-SHA256 of "timestamp.idempotency-key.body" in hex: receivers recompute it, reject
+    /// stale timestamps and drop keys they have seen. The key is signed so that a captured
+    /// request replayed under another key fails the check.
+    public static func signature(secret: String, timestamp: String, idempotencyKey: String, body: Data) -> String {
+        var signed = Data("\(timestamp).\(idempotencyKey).".utf8)
         signed.append(body)
         let mac = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Data(secret.utf8)))
         return mac.map { String(format: "%02x", $0) }.joined()

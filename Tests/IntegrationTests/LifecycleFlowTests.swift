@@ -402,7 +402,7 @@ import Testing
             #expect(calls.count == 3, "two failures, then success")
             #expect(Set(calls.map(\.idempotencyKey)).count == 1, "one message, retried")
             for call in calls {
-                let expected = NotificationSender.signature(secret: Fleet.secret, timestamp: call.timestamp, body: call.raw)
+                let expected = NotificationSender.signature(secret: Fleet.secret, timestamp: call.timestamp, idempotencyKey: call.idempotencyKey, body: call.raw)
                 #expect(call.signature == "sha256=" + expected)
             }
             #expect(calls.last?.body["tracking_code"] == .string(code) && calls.last?.body["event"] == .string("dispatched"))
@@ -426,10 +426,12 @@ import Testing
         #expect(try WebhookTarget.parse("").isEmpty)
     }
 
-    @Test func signatureIsHMACSHA256OfTimestampDotBody() {
+    @Test func signatureIsHMACSHA256OfTimestampKeyAndBody() {
         // The receiver's side, computed independently with Python's hmac module:
-        // hmac.new(b"key", b"1700000000.{}", hashlib.sha256).hexdigest()
-        #expect(NotificationSender.signature(secret: "key", timestamp: "1700000000", body: Data("{}".utf8))
-                == "9d713ed406bb7076d4123f0dc2c39d2df5c654ed4b0cd56b52c8b4c940bd63ae")
+        // hmac.new(b"key", b"1700000000.suban-42.{}", hashlib.sha256).hexdigest()
+        #expect(NotificationSender.signature(secret: "key", timestamp: "1700000000", idempotencyKey: "suban-42", body: Data("{}".utf8))
+                == "7a8df4fe2f90a756e56647ee6d05c77910fc5f548d9dc1e2b97501bbd873baf0")
+        #expect(NotificationSender.signature(secret: "key", timestamp: "1700000000", idempotencyKey: "suban-43", body: Data("{}".utf8))
+                != "7a8df4fe2f90a756e56647ee6d05c77910fc5f548d9dc1e2b97501bbd873baf0", "replayed under another key, it no longer verifies")
     }
 }
