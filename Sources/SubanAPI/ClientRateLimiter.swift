@@ -70,7 +70,7 @@ public final class ClientRateLimiter: Sendable {
 }
 
 /// An IPv4 or IPv6 address or network ("172.16.0.0/12", "10.0.0.7", "fd00::/8").
-public struct AddressRange: Sendable, Hashable, CustomStringConvertible {
+public struct AddressRange: Sendable, Hashable {
     let network: [UInt8]
     let prefixLength: Int
 
@@ -88,8 +88,6 @@ public struct AddressRange: Sendable, Hashable, CustomStringConvertible {
         for bit in 0..<prefixLength where (address[bit / 8] ^ network[bit / 8]) & (0x80 >> UInt8(bit % 8)) != 0 { return false }
         return true
     }
-
-    public var description: String { "\(network.count == 4 ? network.map(String.init).joined(separator: ".") : "ipv6")/\(prefixLength)" }
 
     static func bytes(_ text: String) -> [UInt8]? {
         var v4 = in_addr()

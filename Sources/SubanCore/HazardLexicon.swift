@@ -17,6 +17,7 @@ public struct HazardLexicon: Sendable {
     /// particles. A text that is only these names no subject ("你好，我想咨询一下"), and the
     /// models would guess a category from its politeness alone.
     public let fillers: [String]
+    private let fillersByFirst: [Unicode.Scalar: [[Unicode.Scalar]]]
     private let matcher: PhraseMatcher
 
     /// How many characters before a hazard a negation still denies it: "没有着火" but not "没人管的电线冒烟".
@@ -26,17 +27,31 @@ public struct HazardLexicon: Sendable {
         self.hazards = hazards
         self.negations = negations
         self.hypotheticals = hypotheticals
-        // Longest first, so "我想咨询" goes before "我" takes its first character.
-        self.fillers = fillers.sorted { $0.count > $1.count }
+        self.fillers = fillers
+        // Longest first, so "我想咨询" is taken whole before "我" takes its first character.
+        fillersByFirst = Dictionary(grouping: fillers.map { Array($0.unicodeScalars) }.filter { !$0.isEmpty }, by: { $0[0] })
+            .mapValues { $0.sorted { $0.count > $1.count } }
         matcher = PhraseMatcher(hazards)
     }
 
     /// Whether `text` says what it is about: at least two letters or characters are left once
-    /// the fillers are taken out.
+    /// the fillers are taken out. One pass over the text, on dispatch's path for every appeal.
     public func namesASubject(_ text: String) -> Bool {
-        var rest = text
-        for filler in fillers { rest = rest.replacingOccurrences(of: filler, with: " ") }
-        return rest.unicodeScalars.filter { $0.properties.isAlphabetic || $0.properties.numericType != nil }.count >= 2
+        let scalars = Array(text.unicodeScalars)
+        var index = 0, letters = 0
+        while index < scalars.count {
+            if let filler = fillersByFirst[scalars[index]]?.first(where: { scalars[index...].starts(with: $0) }) {
+                index += filler.count
+                continue
+            }
+            let properties = scalars[index].properties
+            if properties.isAlphabetic || properties.numericType != nil {
+                letters += 1
+                if letters >= 2 { return true }
+            }
+            index += 1
+        }
+        return false
     }
 
     /// The hazards `text` describes as present, in order of appearance, each once.

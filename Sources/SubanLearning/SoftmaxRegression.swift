@@ -208,8 +208,7 @@ public struct SoftmaxRegression: Sendable {
             }
         }
         if options.naiveBayes > 0 {
-            let expert = naiveBayesWeights(encoded.map { ($0.rows, $0.values, $0.label, $0.weight) }, rowCount: rows.count, classCount: classCount,
-                                           smoothing: options.naiveBayesSmoothing)
+            let expert = naiveBayesWeights(encoded, rowCount: rows.count, classCount: classCount, smoothing: options.naiveBayesSmoothing)
             for index in weights.indices { weights[index] += options.naiveBayes * expert[index] }
         }
         if options.temperature != 1 {

@@ -74,9 +74,9 @@ public struct AnalyticsWorker: Service {
             }
             return try AnalyticsStore.apply(contributions, on: connection)
         }
+        // Burying acknowledges; acknowledging a buried entry again changes nothing.
         try await consumer.bury(unreadable, reason: "unreadable event: no event kind, ticket id or time")
-        let buried = Set(unreadable.map(\.id))
-        try await consumer.ack(entries.filter { !buried.contains($0.id) })
+        try await consumer.ack(entries)
         return counted
     }
 }

@@ -63,8 +63,8 @@ public struct CallbackWorker: Service {
             return outbox
         }
         await publisher.publishOrLeaveToRelay(outbox, logger: logger)
+        // Burying acknowledges; acknowledging a buried entry again changes nothing.
         try await consumer.bury(unreadable, reason: "unreadable event: no event kind or ticket id")
-        let buried = Set(unreadable.map(\.id))
-        try await consumer.ack(entries.filter { !buried.contains($0.id) })
+        try await consumer.ack(entries)
     }
 }

@@ -53,28 +53,30 @@ struct Evaluate: ParsableCommand {
                 : AppealModel.train(catalog: data.catalog, examples: learnFrom, lexicon: data.lexicon)
             if let urgencyThreshold { model = model.with(urgencyThreshold: urgencyThreshold) }
             print("model trained in \(Speed.milliseconds(clock.now - started)) ms from \(learnFrom.count) appeals (\(model.classifier.featureCount) weighted features)")
-            let dispatcher = Dispatcher(catalog: data.catalog, departments: Departments.all, model: model, places: PlaceResolver(gazetteer: data.gazetteer),
-                                        triageThreshold: triageThreshold)
-            let report = DispatchEvaluation(dispatcher: dispatcher, appeals: appeals)
+            let report = DispatchEvaluation(dispatcher: Self.dispatcher(data, model, triageThreshold: triageThreshold), appeals: appeals)
             Evaluate.printReport(report, of: appeals, name: validation ? "validation" : "held-out", triageThreshold: triageThreshold, urgencyThreshold: model.urgency.threshold)
             try Evaluate.hold([("category accuracy", report.category.rate, minCategory), ("lead-unit accuracy", report.department.rate, minDepartment),
                                ("urgent recall", report.urgentRecall.rate, minUrgentRecall), ("urgent precision", report.urgentPrecision.rate, minUrgentPrecision)])
         }
 
+        static func dispatcher(_ data: ShippedData, _ model: AppealModel, triageThreshold: Double) -> Dispatcher {
+            Dispatcher(catalog: data.catalog, departments: Departments.all, model: model, places: PlaceResolver(gazetteer: data.gazetteer),
+                       triageThreshold: triageThreshold)
+        }
+
         /// One row per voice, then every voice pooled: each measured by a model that never read it.
         static func crossVoice(_ data: ShippedData, triageThreshold: Double, urgencyThreshold: Double?) throws {
-            let voices = Dictionary(grouping: data.training) { $0.voice ?? "unlabelled" }
+            func voice(_ appeal: LabeledAppeal) -> String { appeal.voice ?? "unlabelled" }
+            let voices = Dictionary(grouping: data.training, by: voice)
             guard voices.count > 1 else { throw ValidationError("the training appeals name fewer than two voices") }
             print("voice          appeals  category  item    lead unit  urgent recall     urgent precision")
             var pooled = DispatchEvaluation.Pooled()
-            for (voice, appeals) in voices.sorted(by: { $0.key < $1.key }) {
-                var model = AppealModel.train(catalog: data.catalog, examples: data.training.filter { ($0.voice ?? "unlabelled") != voice }, lexicon: data.lexicon)
+            for (name, appeals) in voices.sorted(by: { $0.key < $1.key }) {
+                var model = AppealModel.train(catalog: data.catalog, examples: data.training.filter { voice($0) != name }, lexicon: data.lexicon)
                 if let urgencyThreshold { model = model.with(urgencyThreshold: urgencyThreshold) }
-                let dispatcher = Dispatcher(catalog: data.catalog, departments: Departments.all, model: model, places: PlaceResolver(gazetteer: data.gazetteer),
-                                            triageThreshold: triageThreshold)
-                let report = DispatchEvaluation(dispatcher: dispatcher, appeals: appeals)
+                let report = DispatchEvaluation(dispatcher: dispatcher(data, model, triageThreshold: triageThreshold), appeals: appeals)
                 pooled.add(report)
-                printRow(voice, appeals.count, report.category, report.item, report.department, report.urgentRecall, report.urgentPrecision)
+                printRow(name, appeals.count, report.category, report.item, report.department, report.urgentRecall, report.urgentPrecision)
             }
             printRow("all", data.training.count, pooled.category, pooled.item, pooled.department, pooled.urgentRecall, pooled.urgentPrecision)
             print("most frequent confusions, all voices:")
