@@ -18,7 +18,9 @@ public struct Dispatcher: Sendable {
 
     public enum Decision: Sendable, Hashable {
         case assign(Assignment)
-        case triage(reason: String, classification: Classification, urgent: Bool)
+        /// A human decides. `item` is set when only the place is missing: the appeal's category
+        /// and item are known (they show on the ticket), the unit waits for the operator's place.
+        case triage(reason: String, classification: Classification, urgent: Bool, item: CatalogItem? = nil)
     }
 
     public struct Assignment: Sendable, Hashable {
@@ -76,7 +78,7 @@ public struct Dispatcher: Sendable {
         }
         let placed = places.resolve(input.location, text: input.text)
         guard let units = router.route(item, at: placed.place) else {
-            return .triage(reason: "no district for a \(item.lead) duty", classification: classification, urgent: urgent)
+            return .triage(reason: "no district for a \(item.lead) duty", classification: classification, urgent: urgent, item: item)
         }
         return .assign(Assignment(item: item, classification: classification, urgent: urgent, urgentSignals: urgency.reasons,
                                   place: placed.place, placeReason: placed.reason, namedPlaces: placed.namedPlaces, units: units))

@@ -9,8 +9,9 @@ import Foundation
 /// keeps them apart:
 /// - the same category and the same street office, within the window;
 /// - the places they name agree (shared names, none contradicting: "3栋" is not "5栋");
-/// - the same problem: the classifier's leading items for the two overlap enough;
-/// - an urgent report never joins one that is not urgent, so it keeps its own fast clock.
+/// - the same problem: the classifier's leading items for the two overlap enough.
+/// An urgent report may join a calm one: the incident is one, and it becomes urgent
+/// (`Match.escalates`) so its 24-hour clock runs for everyone who reported it.
 public struct DuplicateDetector: Sendable {
     public struct Parameters: Sendable, Hashable {
         /// How far apart two reports of one incident may be.
@@ -50,7 +51,7 @@ public struct DuplicateDetector: Sendable {
         public let categories: Set<String>
 
         /// The share of a report's candidate probability that makes an item's category one it may be in.
-        static let categoryShare = 0.15
+        static let categoryShare = 0.08
 
         public init(id: UUID, categoryCode: String, itemCode: String, candidates: [Classification.Candidate], streetCode: String?, urgent: Bool,
                     receivedAt: Date, address: String?, text: String, districtCode: String? = nil, alsoNamed: [String] = []) {
@@ -68,24 +69,28 @@ public struct DuplicateDetector: Sendable {
         }
 
         /// The share of the two problem distributions that coincides, 0...1.
-        /// Where the open tickets it may join are: its street office; and its district when it names
-        /// a site, for tickets whose street is unknown (or its own is). Locks and the store's
-        /// search of candidates use these; `sharesScope` decides for a pair.
+        /// Where the open tickets it may join are: its street office; and its district, for tickets
+        /// whose street is unknown (or when its own is) — when it names a site, or its street is
+        /// unknown (it may name another's site by a short form). Locks and the store's search of
+        /// candidates use these; `sharesScope` decides for a pair.
         public var scopes: [String] {
             var scopes = streetCode.map { [$0] } ?? []
-            if places.namesSite, let districtCode { scopes.append("district:\(districtCode)") }
+            if places.namesSite || streetCode == nil, let districtCode { scopes.append("district:\(districtCode)") }
             return scopes
         }
 
         /// Two reports are compared when they are on one street office; or, when either's street
-        /// is unknown, in one district when both name a site (an estate, station, park…) — a place
+        /// is unknown, in one district when one names a site (an estate, station, park…): a place
         /// one citizen names so that the gazetteer finds its street and another by a short form it
-        /// does not know is still one place. Not by a road alone: a road crosses a district.
+        /// does not know ("百仕达花园二期" / "百仕达") is still one place. `compare` then asks for
+        /// that site to be shared — never a road alone: a road crosses a district.
         func sharesScope(with other: Report) -> Bool {
             if let street = streetCode, let otherStreet = other.streetCode { return street == otherStreet }
             guard let district = districtCode, district == other.districtCode else { return false }
-            return places.namesSite && other.places.namesSite
+            return places.namesSite || other.places.namesSite
         }
+
+        func streetKnown(with other: Report) -> Bool { streetCode != nil && other.streetCode != nil }
 
         func problemSimilarity(_ other: Report) -> Double {
             problem.reduce(0) { $0 + min($1.value, other.problem[$1.key] ?? 0) }
@@ -98,6 +103,8 @@ public struct DuplicateDetector: Sendable {
         public var problemSimilarity: Double
         /// The place names both reports give.
         public var sharedPlaces: [String]
+        /// The report is urgent and the ticket it joins is not: the ticket becomes urgent.
+        public var escalates = false
 
         var strength: Double { placeOverlap + problemSimilarity }
     }
@@ -123,17 +130,20 @@ public struct DuplicateDetector: Sendable {
         guard abs(report.receivedAt.timeIntervalSince(earlier.receivedAt)) <= Double(parameters.window.components.seconds) else {
             return .distinct(reason: "outside the window")
         }
-        guard !report.urgent || earlier.urgent else { return .distinct(reason: "urgent report, earlier one is not") }
         let places = Self.comparePlaces(report.places, earlier.places)
         if let conflict = places.conflict { return .distinct(reason: conflict) }
         guard places.overlap >= parameters.minPlaceOverlap, places.shared.contains(where: { $0.kind != .number }) else {
             return .distinct(reason: "place not confirmed")
         }
+        guard report.streetKnown(with: earlier) || places.shared.contains(where: { $0.kind == .site }) else {
+            return .distinct(reason: "no site shared and a street unknown")
+        }
         let similarity = report.problemSimilarity(earlier)
         guard similarity >= parameters.minProblemSimilarity else {
             return .distinct(reason: "different problem: \(report.itemCode) / \(earlier.itemCode), similarity \(similarity.formatted2)")
         }
-        return .duplicate(Match(parentID: earlier.id, placeOverlap: places.overlap, problemSimilarity: similarity, sharedPlaces: places.shared.map(\.name)))
+        return .duplicate(Match(parentID: earlier.id, placeOverlap: places.overlap, problemSimilarity: similarity, sharedPlaces: places.shared.map(\.name),
+                                escalates: report.urgent && !earlier.urgent))
     }
 
     /// The open report `report` belongs to, if any: the strongest match, the earliest on a tie.
@@ -156,6 +166,8 @@ public struct DuplicateDetector: Sendable {
         for report in batch.sorted(by: { $0.receivedAt < $1.receivedAt }) {
             if let match = parent(for: report, among: candidates) {
                 links[report.id] = match
+                // A parent of this batch made urgent is compared as urgent from now on.
+                if match.escalates, let index = candidates.firstIndex(where: { $0.id == match.parentID }) { candidates[index].urgent = true }
             } else if report.canBeParent {
                 candidates.append(report)
             }

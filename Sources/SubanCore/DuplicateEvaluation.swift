@@ -11,7 +11,7 @@ extension Dispatcher {
                                             candidates: assignment.classification.candidates, streetCode: assignment.place.streetCode,
                                             urgent: assignment.urgent, receivedAt: receivedAt, address: input.location.address, text: input.text,
                                             districtCode: assignment.place.districtCode, alsoNamed: assignment.namedPlaces)
-        case .triage(_, let classification, let urgent):
+        case .triage(_, let classification, let urgent, _):
             guard let item = classification.itemCode.flatMap(catalog.item(code:)) else { return nil }
             let placed = places.resolve(input.location, text: input.text)
             var report = DuplicateDetector.Report(id: id, categoryCode: item.categoryCode, itemCode: item.code, candidates: classification.candidates,

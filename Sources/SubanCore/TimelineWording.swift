@@ -16,6 +16,7 @@ public enum TimelineWording {
         case "dispatched": return "工单已分拨"
         case "linked": return "已有其他市民反映同一问题，平台已合并办理，以下为该问题的办理进展"
         case "duplicate_linked": return "又有市民反映同一问题，已并入本工单办理"
+        case "urgency_raised": return "又有市民反映该问题情况紧急，工单升级为紧急诉求，24小时内介入处置"
         case "unlinked": return "经核实与合并的工单不是同一问题，已转人工分拨单独办理"
         case "triaged": return "工单转人工分拨，调度员将尽快派发"
         case "assigned": return field("role") == "lead" ? "已派发至\(unit)（主办）" : "已派发至\(unit)（协办）"

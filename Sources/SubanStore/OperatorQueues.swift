@@ -13,6 +13,8 @@ public enum OperatorQueues {
         public var address: String?
         public var receivedAt: Date
         public var dispatchDueAt: Date
+        /// The dispatcher's item when only the place was missing; nil when it could not choose.
+        public var item: String?
         /// Why dispatch could not decide, and its best candidates.
         public var reason: JSONValue
     }
@@ -63,14 +65,14 @@ public enum OperatorQueues {
 
     public static func triage(limit: Int, on connection: PostgresConnection) throws -> [TriageItem] {
         try connection.query("""
-            SELECT t.id, t.type, t.urgent, t.text, t.address, t.received_at, t.dispatch_due_at,
+            SELECT t.id, t.type, t.urgent, t.text, t.address, t.received_at, t.dispatch_due_at, t.item_code,
                    coalesce((SELECT e.detail::text FROM ticket_events e WHERE e.ticket_id = t.id AND e.kind = 'triaged' ORDER BY e.id DESC LIMIT 1), '{}') AS reason
             FROM tickets t WHERE t.status = 'triage' ORDER BY t.urgent DESC, t.received_at LIMIT $1
             """, [limit]).map { row in
             TriageItem(ticketId: try row.decode("id", as: UUID.self).postgresText, type: try row.decode("type"),
                        urgent: try row.decode("urgent"), text: try row.decode("text"), address: try row.decodeIfPresent("address"),
                        receivedAt: try row.decode("received_at"), dispatchDueAt: try row.decode("dispatch_due_at"),
-                       reason: try JSONValue.parse(try row.decode("reason", as: String.self).utf8))
+                       item: try row.decodeIfPresent("item_code"), reason: try JSONValue.parse(try row.decode("reason", as: String.self).utf8))
         }
     }
 

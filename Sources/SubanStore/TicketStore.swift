@@ -193,6 +193,8 @@ public enum TicketStore {
         public var placeKeys: [String] = []
         /// The house and block numbers it names: a report naming other numbers is another place.
         public var placeNumbers: [String] = []
+        /// An urgent report joined the calm ticket `parentID`, which becomes urgent (set by `link`).
+        public var escalatesParent = false
         /// Why: reason, candidates and urgency signals, kept in the timeline.
         public var detail: [String: JSONValue]
 
@@ -218,11 +220,11 @@ public enum TicketStore {
                     "urgent_signals": .array(assignment.urgentSignals.map(JSONValue.string)),
                     "place": .string(assignment.placeReason),
                 ]
-            case .triage(let reason, let classification, let urgent):
+            case .triage(let reason, let classification, let urgent, let item):
                 candidates = classification.candidates
                 status = TicketStatus.triage.rawValue
-                itemCode = nil
-                categoryCode = nil
+                itemCode = item?.code
+                categoryCode = item?.categoryCode
                 confidence = classification.confidence
                 self.urgent = urgent
                 units = []
@@ -230,13 +232,14 @@ public enum TicketStore {
                     "reason": .string(reason),
                     "candidates": .array(classification.candidates.map { .string($0.itemCode) }),
                 ]
+                if let item { detail["item"] = .string(item.code) }
             }
         }
 
         /// Joins the open ticket `match` names instead of going to any unit: the parent is handled once.
         /// A triaged report that joins a ticket takes its likeliest item and its place from `report`.
         public mutating func link(_ match: DuplicateDetector.Match, as report: DuplicateDetector.Report) {
-            if itemCode == nil {
+            if status == TicketStatus.triage.rawValue {
                 itemCode = report.itemCode
                 categoryCode = report.categoryCode
                 districtCode = report.districtCode
@@ -244,6 +247,7 @@ public enum TicketStore {
             }
             status = TicketStatus.linked.rawValue
             parentID = match.parentID
+            escalatesParent = match.escalates
             units = []
             detail["shared_places"] = .array(match.sharedPlaces.map(JSONValue.string))
             detail["problem_similarity"] = .number((match.problemSimilarity * 100).rounded() / 100)
@@ -257,6 +261,7 @@ public enum TicketStore {
                 "category_code": JSONValue(categoryCode), "confidence": .number(confidence), "urgent": .bool(urgent),
                 "district_code": JSONValue(districtCode), "street_code": JSONValue(streetCode), "detail": .object(detail),
                 "place_keys": .array(placeKeys.map(JSONValue.string)), "place_numbers": .array(placeNumbers.map(JSONValue.string)),
+                "escalates_parent": .bool(escalatesParent),
                 "units": .array(units.map { .object(["department": .string($0.department), "role": .string($0.role), "stream": .string($0.stream)]) }),
             ]
         }
@@ -271,7 +276,8 @@ public enum TicketStore {
             WITH d AS (
                 SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
                     id uuid, status text, item_code text, category_code text, confidence real, urgent boolean,
-                    district_code text, street_code text, units jsonb, detail jsonb, parent_id uuid, candidates jsonb, place_keys jsonb, place_numbers jsonb)
+                    district_code text, street_code text, units jsonb, detail jsonb, parent_id uuid, candidates jsonb, place_keys jsonb, place_numbers jsonb,
+                    escalates_parent boolean)
             ), updated AS (
                 UPDATE tickets t SET status = d.status, item_code = d.item_code, category_code = d.category_code,
                     confidence = d.confidence, urgent = d.urgent, parent_id = d.parent_id, item_candidates = d.candidates,
@@ -284,6 +290,13 @@ public enum TicketStore {
                 -- tickets was scanned by every batch.
                 FROM d WHERE t.id = ANY(ARRAY(SELECT id FROM d)) AND t.id = d.id AND t.status = 'received'
                 RETURNING t.id, t.status, t.urgent, t.item_code, t.reply_due_at, t.intervene_due_at, t.parent_id
+            ), escalated AS (
+                -- An urgent report joined a calm ticket: the incident is urgent, intervention within 24 hours.
+                -- A parent decided in this batch is made urgent by the caller (one row is updated once a statement).
+                UPDATE tickets p SET urgent = true, intervene_due_at = now() + interval '24 hours', updated_at = now()
+                FROM (SELECT DISTINCT u.parent_id FROM updated u JOIN d USING (id) WHERE d.escalates_parent) e
+                WHERE p.id = e.parent_id AND NOT p.urgent AND p.id <> ALL (ARRAY(SELECT id FROM d))
+                RETURNING p.id, p.intervene_due_at, p.status
             ), dispatch_clocks AS (
                 -- A linked report is placed too: its parent's clocks run for it.
                 UPDATE sla_clocks c SET stopped_at = now(), next_at = NULL
@@ -303,6 +316,9 @@ public enum TicketStore {
                 UNION ALL
                 SELECT u.id, NULL, NULL, 'intervention', now(), u.intervene_due_at, now()
                 FROM updated u WHERE u.status = 'dispatched' AND u.intervene_due_at IS NOT NULL
+                UNION ALL
+                SELECT e.id, NULL, NULL, 'intervention', now(), e.intervene_due_at, now()
+                FROM escalated e WHERE e.status IN ('dispatched', 'accepted', 'staged', 'reopened')
             ), timeline AS (
                 INSERT INTO ticket_events (ticket_id, kind, department_code, detail)
                 SELECT u.id, CASE u.status WHEN 'dispatched' THEN 'dispatched' WHEN 'linked' THEN 'linked' ELSE 'triaged' END, NULL, d.detail
@@ -311,6 +327,8 @@ public enum TicketStore {
                 SELECT ticket_id, 'assigned', department_code, jsonb_build_object('role', role, 'assignment', id) FROM assigned
                 UNION ALL
                 SELECT u.parent_id, 'duplicate_linked', NULL, '{}'::jsonb FROM updated u WHERE u.parent_id IS NOT NULL
+                UNION ALL
+                SELECT id, 'urgency_raised', NULL, jsonb_build_object('reason', 'an urgent report of the incident joined') FROM escalated
             ), messages AS (
                 SELECT stream, fields, row_number() OVER () AS n FROM (
                     SELECT un.stream, jsonb_build_object('assignment', a.id::text, 'ticket', a.ticket_id::text, 'department', a.department_code,

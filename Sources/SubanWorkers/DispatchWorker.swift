@@ -147,6 +147,10 @@ public struct DispatchWorker: Service {
                 if let match = links[outcomes[index].id], let report { outcomes[index].link(match, as: report) }
                 logger.debug("ticket decided", metadata: ["ticket": "\(outcomes[index].id.postgresText)", "linked": "\(links[outcomes[index].id] != nil)"])
             }
+            // A parent decided in this batch is made urgent here; recordDispatch raises those already open.
+            for match in links.values where match.escalates {
+                if let parent = outcomes.firstIndex(where: { $0.id == match.parentID }) { outcomes[parent].urgent = true }
+            }
             return (try TicketStore.recordDispatch(outcomes, on: connection), deciding)
         }
         StageMetrics.dispatchStage("decide").recordNanoseconds(deciding.wholeNanoseconds)
@@ -163,7 +167,7 @@ public struct DispatchWorker: Service {
         func summary(_ decision: Dispatcher.Decision) -> (item: String, urgent: Bool) {
             switch decision {
             case .assign(let assignment): (assignment.item.code, assignment.urgent)
-            case .triage(_, _, let urgent): ("triage", urgent)
+            case .triage(_, _, let urgent, _): ("triage", urgent)
             }
         }
         let (active, candidate) = (summary(decision), summary(shadow))

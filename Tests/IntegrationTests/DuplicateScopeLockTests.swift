@@ -1,3 +1,4 @@
+import BlockingIO
 import Foundation
 import Postgres
 import SubanStore
@@ -13,8 +14,11 @@ import Testing
         func isSet(_ flag: String) -> Bool { raised.withLock { $0.contains(flag) } }
     }
 
+    /// Threads of its own: the test measures waits on locks, not on the shared pool.
+    static let threadPool = BlockingThreadPool.make(threads: 10)
+
     @Test func aSecondTransactionOnAnOverlappingScopeWaitsForTheFirstsCommit() async throws {
-        let postgres = PostgresClient(url: try await TestServers.freshDatabase(), maxConnections: 3, threadPool: TestServers.threadPool)
+        let postgres = PostgresClient(url: try await TestServers.freshDatabase(), maxConnections: 3, threadPool: Self.threadPool)
         let flags = Flags()
         let scope = TicketStore.DuplicateScope(category: "urban-management", street: "longhua.minzhi", place: "民康路")
 
@@ -51,7 +55,7 @@ import Testing
     }
 
     @Test func reportsOfOtherNumbersOfOnePlaceRunTogetherAndOneNamingNoNumberWaitsForThem() async throws {
-        let postgres = PostgresClient(url: try await TestServers.freshDatabase(), maxConnections: 4, threadPool: TestServers.threadPool)
+        let postgres = PostgresClient(url: try await TestServers.freshDatabase(), maxConnections: 4, threadPool: Self.threadPool)
         let flags = Flags()
         @Sendable func scopes(_ number: String?) -> Set<TicketStore.DuplicateScope> {
             let place = TicketStore.DuplicateScope(category: "housing", street: "futian.meilin", place: "梅林一村", shared: number != nil)

@@ -328,6 +328,43 @@ import Testing
         }
     }
 
+    @Test func aStreetDutyWithNoPlaceWaitsForItsPlaceWithItsItemKnown() async throws {
+        try await withFleet { fleet in
+            let (code, ticket, parts) = try await fleet.submit("路边有人摆摊卖水果，把人行道全占了，推婴儿车都过不去", district: nil, address: "不记得路名了",
+                                                                placedAs: "triage")
+            #expect(parts.isEmpty, "no unit until a place is known")
+            let (_, citizen) = try await fleet.call(.get, "/v1/appeals/\(code)")
+            #expect(citizen["category"] as? String == "urban-management" && citizen["item"] as? String == "urban-management.street-vendor", "\(citizen)")
+            let operatorKey = try await fleet.key(nil)
+            let (_, triage) = try await fleet.call(.get, "/v1/triage", key: operatorKey)
+            let waiting = try #require((triage["items"] as? [[String: Any]])?.first { $0["ticket_id"] as? String == ticket.postgresText })
+            #expect(waiting["item"] as? String == "urban-management.street-vendor")
+            // The operator only adds the place: the dispatcher's item stands and teaches nothing new.
+            let (assigned, body) = try await fleet.call(.post, "/v1/triage/\(ticket)/assign", key: operatorKey,
+                                                        ["departments": [["code": "street:futian.xiangmihu", "role": "lead"]]])
+            #expect(assigned == .ok, "\(body)")
+            #expect(try await fleet.count("SELECT count(*) AS n FROM tickets WHERE id = $1 AND item_code = 'urban-management.street-vendor'", [ticket]) == 1)
+            #expect(try await fleet.count("SELECT count(*) AS n FROM training_examples WHERE ticket_id = $1", [ticket]) == 0)
+        }
+    }
+
+    @Test func anUrgentReportOfACalmIncidentJoinsItAndMakesItUrgent() async throws {
+        try await withFleet { fleet in
+            let (_, parent, _) = try await fleet.submit("桂花路和福民路路口的井盖松了，车压过去哐哐响", district: "futian", address: "福田区福保街道桂花路")
+            #expect(try await fleet.count("SELECT count(*) AS n FROM tickets WHERE id = $1 AND NOT urgent", [parent]) == 1)
+            let (code, child, _) = try await fleet.submit("桂花路福民路路口井盖整个翻开了，刚才有个骑电动车的摔进去受伤了，很危险", district: "futian",
+                                                          address: "福田区福保街道桂花路", placedAs: "linked")
+            #expect(try await fleet.count("SELECT count(*) AS n FROM tickets WHERE id = $1 AND parent_id = $2", [child, parent]) == 1)
+            #expect(try await fleet.count("""
+                SELECT count(*) AS n FROM tickets WHERE id = $1 AND urgent AND intervene_due_at BETWEEN now() + interval '23 hours' AND now() + interval '24 hours'
+                """, [parent]) == 1, "the incident is urgent now")
+            #expect(try await fleet.count("SELECT count(*) AS n FROM sla_clocks WHERE ticket_id = $1 AND kind = 'intervention' AND stopped_at IS NULL", [parent]) == 1)
+            let (_, citizen) = try await fleet.call(.get, "/v1/appeals/\(code)")
+            let steps = (citizen["timeline"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
+            #expect(steps.contains("urgency_raised"), "\(steps)")
+        }
+    }
+
     @Test func aSecondReportOfOneIncidentIsLinkedHandledOnceAndItsCitizenHearsTheReply() async throws {
         try await withFleet { fleet in
             let (parentCode, parent, parts) = try await fleet.submit("民康路和民旺路路口的路灯坏了，晚上整个路口漆黑一片，很危险", district: "longhua",

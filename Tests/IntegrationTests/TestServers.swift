@@ -13,7 +13,10 @@ import Testing
 /// Each suite gets its own database and its own Redis database index, so
 /// suites run in parallel without seeing each other's streams or rows.
 enum TestServers {
-    static let threadPool = BlockingThreadPool.make(threads: 48)
+    /// Every in-process fleet's consumers hold a thread in a blocking stream read; with the
+    /// suites running in parallel, 48 threads were once all held and a lock test waited 10 s
+    /// for one. Idle threads cost little.
+    static let threadPool = BlockingThreadPool.make(threads: 128)
     static let logger = Logger(label: "suban.test")
 
     static func environment(_ name: String) throws -> String {

@@ -84,15 +84,18 @@ import SubanData
     @Test(arguments: ["你好，我想咨询一下", "麻烦帮我处理一下谢谢", "？？？"])
     func textWithoutADutyGoesToTriage(_ text: String) {
         let decision = dispatcher.decide(.init(text: text, urgentFlag: false, location: Location(address: "深圳")))
-        guard case .triage(let reason, _, let urgent) = decision else { Issue.record("assigned: \(decision)"); return }
+        guard case .triage(let reason, _, let urgent, let item) = decision else { Issue.record("assigned: \(decision)"); return }
         #expect(reason.contains("no catalog item") || reason.contains("below"))
         #expect(!urgent)
+        #expect(item == nil)
     }
 
     @Test func streetDutyWithNoPlaceGoesToTriage() {
         let decision = dispatcher.decide(.init(text: "路边摊占道经营", urgentFlag: false, location: Location(address: "不知道")))
-        guard case .triage(let reason, _, _) = decision else { Issue.record("assigned: \(decision)"); return }
+        guard case .triage(let reason, _, _, let item) = decision else { Issue.record("assigned: \(decision)"); return }
         #expect(reason.contains("no district"))
+        // Only the place is missing: the item is known and shows on the ticket.
+        #expect(item?.code == "urban-management.street-vendor")
     }
 
     @Test(arguments: ["老人被困在电梯里", "闻到楼道里很浓的燃气味", "地下车库水浸，积水到膝盖", "电线冒烟还有火花"])
@@ -100,7 +103,7 @@ import SubanData
         let decision = dispatcher.decide(.init(text: text, urgentFlag: false, location: Location(districtCode: "futian")))
         switch decision {
         case .assign(let assignment): #expect(assignment.urgent)
-        case .triage(_, _, let urgent): #expect(urgent)
+        case .triage(_, _, let urgent, _): #expect(urgent)
         }
     }
 

@@ -82,8 +82,7 @@ import Testing
              later: report("民康路与民旺路路口灯杆坏了不亮", item: "urban-management.facilities", hours: 1,
                            candidates: [("urban-management.facilities", 0.5), ("urban-management.street-lighting", 0.4)]),
              duplicate: true),
-        Rule(name: "urgent report does not join a calm one", earlier: report(crossing), later: report(crossing, hours: 1, urgent: true),
-             duplicate: false, reason: "urgent"),
+        Rule(name: "urgent report joins a calm one", earlier: report(crossing), later: report(crossing, hours: 1, urgent: true), duplicate: true),
         Rule(name: "calm report joins an urgent one", earlier: report(crossing, urgent: true), later: report(crossing, hours: 1), duplicate: true),
         Rule(name: "no place named", earlier: report("路灯坏了"), later: report("路灯坏了，晚上很黑", hours: 1), duplicate: false, reason: "place not confirmed"),
     ])
@@ -96,6 +95,17 @@ import Testing
             #expect(!rule.duplicate, "kept apart: \(reason)")
             #expect(reason.contains(rule.reason), "\(reason)")
         }
+    }
+
+    @Test func anUrgentReportMakesTheCalmIncidentItJoinsUrgent() throws {
+        let calm = Self.report(Self.crossing, hours: -2)
+        let urgent = Self.report("民旺路民康路路口路灯全灭，刚才有人摔倒受伤", hours: 1, urgent: true)
+        let later = Self.report("民康路民旺路路口的路灯还是不亮", hours: 2, urgent: true)
+        let links = Self.detector.link([urgent, later], recent: [calm])
+        #expect(links[urgent.id]?.parentID == calm.id && links[urgent.id]?.escalates == true)
+        #expect(links[later.id]?.parentID == calm.id && links[later.id]?.escalates == false, "raised once, by the first urgent report")
+        guard case .duplicate(let match) = Self.detector.compare(Self.report(Self.crossing, hours: 3), with: urgent) else { Issue.record("kept apart"); return }
+        #expect(!match.escalates, "a calm report leaves an urgent ticket as it is")
     }
 
     @Test func aBatchLinksToItsOwnEarlierReportAndToTheStrongestOpenParent() {

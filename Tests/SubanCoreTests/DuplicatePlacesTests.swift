@@ -43,6 +43,17 @@ import Testing
         guard case .duplicate = detector.compare(second, with: first) else { Issue.record("not linked"); return }
     }
 
+    /// Within a district, one report names the site and the other only its short form, which no
+    /// suffix marks ("百仕达"): one place. A road both name is not enough across a district.
+    @Test func aShortFormOfASiteMatchesWithinTheDistrictButARoadAloneDoesNot() {
+        let site = report("百仕达花园二期整个小区路灯全坏了", district: "luohu"), short = report("百仕达那边路灯不亮", district: "luohu", hours: 2)
+        #expect(short.streetCode == nil && short.scopes == ["district:luohu"])
+        guard case .duplicate = detector.compare(short, with: site) else { Issue.record("not linked"); return }
+        let road = report("东昌路百仕达花园门口路灯坏了", district: "luohu"), roadOnly = report("东昌路的路灯不亮", district: "luohu", hours: 2)
+        guard case .distinct(let reason) = detector.compare(roadOnly, with: road) else { Issue.record("linked on a road"); return }
+        #expect(reason.contains("no site shared") || reason.contains("place not confirmed"), "\(reason)")
+    }
+
     /// A triaged report may join an open ticket, but no later report joins it before a human places it.
     @Test func aTriagedReportMayJoinButNeverLeads() {
         var unsure = report("上白石那边路灯坏了", hours: 1)

@@ -17,6 +17,7 @@ parser.add_argument("--min-category", type=float, default=0.90)
 parser.add_argument("--min-lead-unit", type=float, default=0.90)
 parser.add_argument("--min-urgent-recall", type=float, default=0.98)
 parser.add_argument("--min-urgent-precision", type=float, default=0.60)
+parser.add_argument("--misses", help="write every appeal the fleet got wrong (JSON Lines: text, gold, what it decided) to this file")
 parser.add_argument("--timeout", type=float, default=300, help="seconds to wait for dispatch to decide every appeal")
 args = parser.parse_args()
 intake, api = os.environ["INTAKE_URL"].rstrip("/"), os.environ["API_URL"].rstrip("/")
@@ -92,11 +93,17 @@ if len(views) < len(codes):
     raise SystemExit(f"only {len(views)} of {len(codes)} were decided within {args.timeout}s")
 
 category = lead_unit = urgent_flagged = urgent_total = urgent_caught = triaged = 0
+misses = []
 for appeal, code in zip(appeals, codes):
     view, gold = views[code], appeal["item"]
-    category += view.get("category") == catalog[gold]["category"]
+    right_category = view.get("category") == catalog[gold]["category"]
+    category += right_category
     lead = next((unit["department"] for unit in view.get("departments", []) if unit["role"] == "lead"), None)
-    lead_unit += acceptable_lead(gold, appeal.get("district"), lead)
+    right_lead = acceptable_lead(gold, appeal.get("district"), lead)
+    lead_unit += right_lead
+    if not (right_category and right_lead) or view["urgent"] != appeal["urgent"]:
+        misses.append({"text": appeal["text"], "district": appeal.get("district"), "item": gold, "urgent": appeal["urgent"],
+                       "decided": {key: view.get(key) for key in ("status", "category", "item", "urgent")}, "lead": lead})
     triaged += view["status"] == "triage"
     urgent_flagged += view["urgent"]
     if appeal["urgent"]:
@@ -106,9 +113,14 @@ n = len(appeals)
 figures = [("category", category / n, args.min_category), ("lead unit", lead_unit / n, args.min_lead_unit),
            ("urgent recall", urgent_caught / max(1, urgent_total), args.min_urgent_recall),
            ("urgent precision", urgent_caught / max(1, urgent_flagged), args.min_urgent_precision)]
-print(f"over HTTP: {n} appeals, {urgent_total} urgent, {triaged} sent to triage (no category until an operator places them)")
+print(f"over HTTP: {n} appeals, {urgent_total} urgent, {triaged} sent to triage (no lead unit until an operator places them; "
+      f"those lacking only a place keep their category)")
 for name, value, bar in figures:
     print(f"  {name:17} {value * 100:5.1f}%   (bar {bar * 100:.0f}%)")
+if args.misses:
+    with open(args.misses, "w", encoding="utf-8") as out:
+        out.writelines(json.dumps(miss, ensure_ascii=False) + "\n" for miss in misses)
+    print(f"{len(misses)} appeals with a wrong category, lead unit or urgency written to {args.misses}")
 failed = [name for name, value, bar in figures if value < bar]
 print("FAIL: " + ", ".join(failed) if failed else "PASS")
 sys.exit(1 if failed else 0)
