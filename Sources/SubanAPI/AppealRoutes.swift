@@ -48,6 +48,12 @@ public struct IntakeRoutes: Sendable {
             let ticket = NewTicket(appeal: appeal, calendar: await calendars?.current ?? .china)
             await calendars?.noteProvisional(ticket.replyDeadline)
             let receipt = try await batcher.submit(ticket)
+            guard !receipt.conflict else {
+                // The appeal is not recorded: the channel must send it under a ref of its own.
+                StageMetrics.appeal("conflict")
+                throw APIError(.conflict, code: "channel_ref_reused", message: "channel_ref was already used for another appeal of this channel",
+                               fields: [FieldError("channel_ref", "already used for another appeal; retry only with the same body")])
+            }
             StageMetrics.appeal(receipt.duplicate ? "duplicate" : "accepted")
             return try JSONResponse.make(.accepted, AppealAccepted(receipt))
         } catch is IntakeError {

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Postgres
 import SubanCore
@@ -7,7 +8,10 @@ import SubanCore
 public struct NewTicket: Sendable, Hashable {
     public var id: UUID
     public var trackingCode: String
-    public var appeal: Appeal
+    public let appeal: Appeal
+    /// SHA-256 of the validated appeal with sorted keys: two submissions are one appeal retried
+    /// only when their digests agree (key order and whitespace of the request do not matter).
+    public let appealDigest: String
     public var receivedAt: Date
     /// The statutory reply deadline, from the working-day calendar.
     public var replyDeadline: Deadline
@@ -17,6 +21,9 @@ public struct NewTicket: Sendable, Hashable {
         self.id = id
         self.trackingCode = trackingCode
         self.appeal = appeal
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        appealDigest = SHA256.hash(data: (try? encoder.encode(appeal)) ?? Data()).map { String(format: "%02x", $0) }.joined()
         self.receivedAt = receivedAt
         self.replyDeadline = SLAPolicy.replyDeadline(appeal.type, receivedAt: receivedAt, calendar: calendar)
     }
@@ -35,6 +42,8 @@ public struct StoredTicket: Sendable, Hashable {
     public var ticketID: UUID
     public var trackingCode: String
     public var status: String
+    /// The digest of the appeal that made it; nil for tickets recorded before digests were kept.
+    public var appealDigest: String?
 }
 
 /// What intake answers one submission.
@@ -44,12 +53,16 @@ public struct IntakeReceipt: Sendable, Hashable {
     public var status: String
     /// True when another submission with the same (channel, channel_ref) made this ticket.
     public var duplicate: Bool
+    /// True when that submission's appeal was another one: the channel reused a ref, and the
+    /// ticket (and its tracking code, the citizen's own) must not be handed out.
+    public var conflict: Bool
 
     public init(_ stored: StoredTicket, for ticket: NewTicket) {
         ticketID = stored.ticketID
         trackingCode = stored.trackingCode
         status = stored.status
         duplicate = stored.ticketID != ticket.id
+        conflict = duplicate && stored.appealDigest.map { $0 != ticket.appealDigest } ?? false
     }
 }
 
@@ -78,6 +91,7 @@ public enum TicketStore {
                 "dispatch_due_at": JSONValue(SLAPolicy.dispatchDeadline(receivedAt: ticket.receivedAt, urgent: appeal.urgent)),
                 "reply_due_at": JSONValue(reply.at), "reply_due_provisional": .bool(reply.provisional),
                 "intervene_due_at": SLAPolicy.interventionDeadline(receivedAt: ticket.receivedAt, urgent: appeal.urgent).map(JSONValue.init) ?? .null,
+                "appeal_digest": .string(ticket.appealDigest),
             ]
             return row
         }
@@ -88,14 +102,14 @@ public enum TicketStore {
                     id uuid, tracking_code text, channel text, channel_ref text, type text, urgent boolean, text text,
                     district_code text, street_code text, community text, address text, latitude float8, longitude float8,
                     anonymous boolean, attachments jsonb, phone text, received_at timestamptz, dispatch_due_at timestamptz,
-                    reply_due_at timestamptz, reply_due_provisional boolean, intervene_due_at timestamptz)
+                    reply_due_at timestamptz, reply_due_provisional boolean, intervene_due_at timestamptz, appeal_digest text)
             ), inserted AS (
                 INSERT INTO tickets (id, tracking_code, channel, channel_ref, type, urgent, text, district_code, street_code,
                                      community, address, latitude, longitude, anonymous, attachments, status, received_at, dispatch_due_at,
-                                     reply_due_at, reply_due_provisional, intervene_due_at)
+                                     reply_due_at, reply_due_provisional, intervene_due_at, appeal_digest)
                 SELECT id, tracking_code, channel, channel_ref, type, urgent, text, district_code, street_code,
                        community, address, latitude, longitude, anonymous, attachments, 'received', received_at, dispatch_due_at,
-                       reply_due_at, reply_due_provisional, intervene_due_at
+                       reply_due_at, reply_due_provisional, intervene_due_at, appeal_digest
                 FROM input
                 ON CONFLICT (channel, channel_ref) DO NOTHING
                 RETURNING id, channel, type, urgent, received_at, dispatch_due_at
@@ -127,7 +141,8 @@ public enum TicketStore {
         var existing: [NewTicket] = []
         for ticket in tickets {
             if inserted.contains(ticket.id.postgresText) {
-                stored[ticket.idempotencyKey] = StoredTicket(ticketID: ticket.id, trackingCode: ticket.trackingCode, status: TicketStatus.received.rawValue)
+                stored[ticket.idempotencyKey] = StoredTicket(ticketID: ticket.id, trackingCode: ticket.trackingCode, status: TicketStatus.received.rawValue,
+                                                             appealDigest: ticket.appealDigest)
             } else {
                 existing.append(ticket)
             }
@@ -135,11 +150,12 @@ public enum TicketStore {
         guard !existing.isEmpty else { return (stored, outbox) }
         let keys = RecordSet.encode(existing.map { ["channel": .string($0.appeal.channel.rawValue), "channel_ref": .string($0.appeal.channelRef)] })
         for row in try connection.query("""
-            SELECT t.id, t.tracking_code, t.status, t.channel, t.channel_ref
+            SELECT t.id, t.tracking_code, t.status, t.channel, t.channel_ref, t.appeal_digest
             FROM tickets t JOIN jsonb_to_recordset($1::jsonb) AS x(channel text, channel_ref text) USING (channel, channel_ref)
             """, [keys]) {
             let key = IdempotencyKey(channel: try row.decode("channel"), channelRef: try row.decode("channel_ref"))
-            stored[key] = StoredTicket(ticketID: try row.decode("id"), trackingCode: try row.decode("tracking_code"), status: try row.decode("status"))
+            stored[key] = StoredTicket(ticketID: try row.decode("id"), trackingCode: try row.decode("tracking_code"), status: try row.decode("status"),
+                                       appealDigest: try row.decodeIfPresent("appeal_digest"))
         }
         return (stored, outbox)
     }

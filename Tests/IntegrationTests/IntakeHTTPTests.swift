@@ -75,6 +75,35 @@ import Testing
         }
     }
 
+    /// A used ref with another body is another appeal, not a retry: 409 naming the field, and
+    /// neither the first citizen's tracking code nor a silent loss of the second appeal.
+    @Test func anotherAppealUnderAUsedRefIsAConflictAndRevealsNothing() async throws {
+        try await withFixture { fixture, client in
+            let first = AppealSamples.body(channelRef: "reused-1", index: 0, channel: "app")
+            var code = ""
+            try await client.execute(uri: "/v1/appeals", method: .post, body: ByteBuffer(data: AppealSamples.json(first))) { response in
+                #expect(response.status == .accepted)
+                code = try #require(try Self.object(response.body)["tracking_code"] as? String)
+            }
+            var other = AppealSamples.body(channelRef: "reused-1", index: 1, channel: "app")
+            other["type"] = "consultation"
+            try await client.execute(uri: "/v1/appeals", method: .post, body: ByteBuffer(data: AppealSamples.json(other))) { response in
+                #expect(response.status == .conflict)
+                let answer = try Self.object(response.body)
+                #expect((answer["fields"] as? [[String: String]])?.first?["field"] == "channel_ref", "\(answer)")
+                #expect(!String(buffer: response.body).contains(code), "the first citizen's code stays theirs")
+            }
+            // The same body again, keys in another order, is a retry: the first ticket.
+            let reordered = try JSONSerialization.data(withJSONObject: first, options: [.sortedKeys])
+            try await client.execute(uri: "/v1/appeals", method: .post, body: ByteBuffer(data: reordered)) { response in
+                #expect(response.status == .accepted)
+                let again = try Self.object(response.body)
+                #expect(again["tracking_code"] as? String == code)
+            }
+            #expect(try await ticketCount(fixture.postgres) == 1)
+        }
+    }
+
     struct BadRequest: Sendable, CustomTestStringConvertible {
         var name: String
         var body: [UInt8]
