@@ -32,5 +32,5 @@ intake="http://127.0.0.1:$http_port"; api="http://127.0.0.1:$((http_port + 1))"
 fleet_await_health "$intake"; fleet_await_health "$api"
 "$bin" demo --intake "$intake" --api "$api" --count 60 --handle 10 >/dev/null
 mkdir -p artifacts/browser
-INTAKE_URL=$intake API_URL=$api SUBAN_BIN=$bin ARTIFACTS=artifacts/browser \
+INTAKE_URL=$intake API_URL=$api SUBAN_BIN=$bin ARTIFACTS=artifacts/browser SINK_LOG="$fleet_dir/log/dev-sink.log" \
 OPERATOR_KEY=$("$bin" keys create --operator --label browser-test 2>/dev/null) "$venv/bin/python" tests/browser/console_test.py

@@ -108,14 +108,19 @@ public struct CitizenRoutes: Sendable {
         guard let actions else { return }
         router.post("/v1/appeals/:code/rating") { request, context in
             let code = try Self.code(context)
-            let rating = try await RequestBody.fields(request, known: ["speed", "effect", "service", "quality", "comment"]) { reader -> Rating? in
+            let (rating, token) = try await RequestBody.fields(request, known: ["token", "speed", "effect", "service", "quality", "comment"]) { reader -> (Rating, String)? in
+                let token = reader.string("token", maxCharacters: 32)
                 let scores = ["speed", "effect", "service", "quality"].map { reader.integer($0, in: 1...5) }
                 let comment = reader.string("comment", required: false, maxCharacters: 500)
-                guard let speed = scores[0], let effect = scores[1], let service = scores[2], let quality = scores[3] else { return nil }
-                return Rating(speed: speed, effect: effect, service: service, quality: quality, comment: comment)
+                guard let token, let speed = scores[0], let effect = scores[1], let service = scores[2], let quality = scores[3] else { return nil }
+                return (Rating(speed: speed, effect: effect, service: service, quality: quality, comment: comment), token)
             }
             guard let id = try await actions.read({ try TicketStore.ticketID(trackingCode: code, on: $0) }) else { throw Self.notFound }
-            let applied = try await actions.perform(.rate(rating), ticketID: id)
+            let applied = try await actions.perform(.rate(rating), ticketID: id) { connection in
+                // Checked against the round being rated, in the transaction that rates it.
+                guard let round = try RatingTokens.round(of: id, on: connection),
+                      try RatingTokens.load(on: connection).verify(token, ticketID: id, round: round) else { throw Self.wrongToken }
+            }
             return try JSONResponse.make(.ok, ActionResult(ticketID: id, applied))
         }
     }
@@ -125,6 +130,10 @@ public struct CitizenRoutes: Sendable {
         guard TrackingCode.isWellFormed(code) else { throw notFound }
         return code
     }
+
+    /// The tracking code alone does not rate: staff see codes no longer, but a code may be shared.
+    static let wrongToken = APIError(.forbidden, code: "wrong_rating_token", message: "this is not the rating token the citizen received for this round",
+                                     fields: [FieldError("token", "not this ticket's rating token for its current round")])
 
     static let notFound = APIError(.notFound, code: "not_found", message: "no appeal has this tracking code",
                                    fields: [FieldError("code", "unknown tracking code")])

@@ -75,6 +75,7 @@ enum ConsolePages {
         <section id="ticket" hidden><p class="headline" id="headline"></p><p id="facts" class="muted"></p>
         <ol class="timeline" id="timeline"></ol>
         <form id="rating" hidden><h2>请对本次办理评价</h2>
+        <label>评价码（短信中） <input id="token" size="18" maxlength="32" autocomplete="off"></label>
         <div class="dims"></div><label>意见 <textarea id="comment" rows="2" maxlength="500"></textarea></label><button type="submit">提交评价</button></form>
         <p id="rated" class="ok" hidden></p></section>
         <p id="error" class="error" hidden></p>
@@ -269,6 +270,7 @@ enum ConsolePages {
           $("#rating").addEventListener("submit", async (e) => {
             e.preventDefault();
             const body = Object.fromEntries(dims.map(([k]) => [k, Number($("#dim-" + k).value)]));
+            body.token = $("#token").value.trim();
             if ($("#comment").value.trim()) body.comment = $("#comment").value.trim();
             try {
               const r = await api(`/v1/appeals/${encodeURIComponent($("#code").value.trim())}/rating`, { method: "POST", body: JSON.stringify(body) });
@@ -295,7 +297,9 @@ enum ConsolePages {
           if (page === "track") {
             ratingForm();
             $("#track-form").addEventListener("submit", (e) => { e.preventDefault(); history.replaceState(null, "", "?code=" + encodeURIComponent($("#code").value.trim())); track($("#code").value.trim()); });
-            const code = new URLSearchParams(location.search).get("code"); if (code) { $("#code").value = code; track(code); }
+            const params = new URLSearchParams(location.search);
+            $("#token").value = params.get("token") || "";
+            const code = params.get("code"); if (code) { $("#code").value = code; track(code); }
           }
         });
         """#

@@ -40,28 +40,36 @@ public enum CitizenNotice {
     public static let followedEvents: Set<String> = ["evaluation_requested", "replied", "closed"]
 
     /// `ticket` is the one the citizen filed: for a linked report, the parent's
-    /// events arrive here with the report's own tracking code.
-    public static func plan(event: String, at: String, ticket: Ticket, webhookChannels: Set<String>) -> [Planned] {
+    /// events arrive here with the report's own tracking code. `ratingToken`: the token of
+    /// the round an `evaluation_requested` opens, which only the citizen receives.
+    public static func plan(event: String, at: String, ticket: Ticket, webhookChannels: Set<String>, ratingToken: String? = nil) -> [Planned] {
         let linked = ticket.status == TicketStatus.linked.rawValue
         if linked && event != "linked" && !followedEvents.contains(event) { return [] }
+        let token = event == "evaluation_requested" && !linked ? ratingToken : nil
         var planned: [Planned] = []
-        if smsEvents.contains(event), ticket.hasPhone, let text = linked ? linkedSMSText(event: event, ticket: ticket) : smsText(event: event, ticket: ticket) {
-            planned.append(Planned(transport: .sms, recipient: "citizen", payload: ["text": .string(text), "tracking_code": .string(ticket.trackingCode)]))
+        if smsEvents.contains(event), ticket.hasPhone,
+           let text = linked ? linkedSMSText(event: event, ticket: ticket) : smsText(event: event, ticket: ticket, ratingToken: token) {
+            var payload: [String: JSONValue] = ["text": .string(text), "tracking_code": .string(ticket.trackingCode)]
+            if let token { payload["rating_token"] = .string(token) }
+            planned.append(Planned(transport: .sms, recipient: "citizen", payload: payload))
         }
         if webhookEvents.contains(event), webhookChannels.contains(ticket.channel) {
-            planned.append(Planned(transport: .webhook, recipient: "channel:\(ticket.channel)", payload: [
+            var payload: [String: JSONValue] = [
                 "event": .string(event), "tracking_code": .string(ticket.trackingCode), "channel_ref": .string(ticket.channelRef),
                 "status": .string(ticket.status), "at": .string(at),
-            ]))
+            ]
+            if let token { payload["rating_token"] = .string(token) }
+            planned.append(Planned(transport: .webhook, recipient: "channel:\(ticket.channel)", payload: payload))
         }
         return planned
     }
 
-    static func smsText(event: String, ticket: Ticket) -> String? {
+    static func smsText(event: String, ticket: Ticket, ratingToken: String? = nil) -> String? {
         let code = ticket.trackingCode
         return switch event {
         case "dispatched": "【深圳12345】您的诉求（查询码\(code)）已分拨至\(ticket.leadUnit ?? "承办单位")办理，可凭查询码查看进度。"
-        case "evaluation_requested": "【深圳12345】您的诉求（查询码\(code)）已办理答复，请凭查询码查看答复，并就办理速度、效果、服务体验和答复质量作出评价。"
+        case "evaluation_requested":
+            "【深圳12345】您的诉求（查询码\(code)）已办理答复，请凭查询码查看答复，并凭评价码\(ratingToken ?? "")就办理速度、效果、服务体验和答复质量作出评价。"
         case "dissatisfaction_return": "【深圳12345】您的不满意评价已收到，诉求（查询码\(code)）已退回承办单位重新办理。"
         case "special_supervision": "【深圳12345】您的诉求（查询码\(code)）已转入专项督办。"
         default: nil

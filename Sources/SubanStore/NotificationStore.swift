@@ -42,12 +42,15 @@ public enum NotificationStore {
                 status: try row.decode("status"), hasPhone: try row.decode("has_phone"), leadUnit: try row.decodeIfPresent("lead"))
             if let parent: UUID = try row.decodeIfPresent("parent_id") { linkedReports[parent, default: []].append(id) }
         }
+        let tokens = events.contains { $0.kind == "evaluation_requested" } ? try RatingTokens.load(on: connection) : nil
         var rows: [[String: JSONValue]] = []
         for event in events {
             let followers = CitizenNotice.followedEvents.contains(event.kind) ? linkedReports[event.ticketID] ?? [] : []
+            let token = Int(event.round).flatMap { round in tokens?.token(ticketID: event.ticketID, round: round) }
             for recipientTicket in [event.ticketID] + followers {
                 guard let ticket = tickets[recipientTicket] else { continue }
-                for planned in CitizenNotice.plan(event: event.kind, at: event.at, ticket: ticket, webhookChannels: webhookChannels) {
+                for planned in CitizenNotice.plan(event: event.kind, at: event.at, ticket: ticket, webhookChannels: webhookChannels,
+                                                  ratingToken: recipientTicket == event.ticketID ? token : nil) {
                     rows.append([
                         "ticket": .string(recipientTicket.postgresText), "dedupe_key": .string("\(event.kind):\(recipientTicket.postgresText):\(event.round)"),
                         "recipient": .string(planned.recipient), "transport": .string(planned.transport.rawValue), "payload": .object(planned.payload),

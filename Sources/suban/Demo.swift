@@ -89,8 +89,18 @@ struct DemoLoop {
         while !pending.isEmpty && ContinuousClock.now < deadline {
             var still: [String] = []
             for code in pending {
-                let (status, body) = try await post("v1/appeals/\(code)/rating", code.hasSuffix("0") || code.hasSuffix("5")
-                    ? ["speed": 4, "effect": 2, "service": 3, "quality": 3] : ["speed": 5, "effect": 5, "service": 5, "quality": 4])
+                // The citizen's rating token is in the evaluation SMS or webhook they received; one who got neither cannot rate here.
+                guard let token: String = try await postgres.query("""
+                    SELECT n.payload->>'rating_token' AS token FROM notifications n JOIN tickets t ON t.id = n.ticket_id
+                    WHERE t.tracking_code = $1 AND n.payload ? 'rating_token' ORDER BY n.id DESC LIMIT 1
+                    """, [code]).first?.decode("token") else {
+                    still.append(code)
+                    continue
+                }
+                var scores: [String: Any] = code.hasSuffix("0") || code.hasSuffix("5")
+                    ? ["speed": 4, "effect": 2, "service": 3, "quality": 3] : ["speed": 5, "effect": 5, "service": 5, "quality": 4]
+                scores["token"] = token
+                let (status, body) = try await post("v1/appeals/\(code)/rating", scores)
                 if status == 200, let next = body["status"] as? String { rated[next, default: 0] += 1 } else { still.append(code) }
             }
             pending = still

@@ -90,6 +90,19 @@ import Testing
             return (try #require(body["tracking_code"] as? String), ticket, parts)
         }
 
+        /// The rating token of `round` as the citizen's channel received it (the evaluation webhook).
+        func ratingToken(_ code: String, round: Int = 1) async throws -> String {
+            var tokens: [String] = []
+            try await eventually(timeout: .seconds(15), "rating token of round \(round)") {
+                tokens = []
+                for call in await sink.all("/sink/webhook") where call.body["tracking_code"] == .string(code) && call.body["event"] == .string("evaluation_requested") {
+                    if case .string(let token) = call.body["rating_token"], !tokens.contains(token) { tokens.append(token) }
+                }
+                return tokens.count >= round
+            }
+            return tokens[round - 1]
+        }
+
         func status(_ ticket: UUID) async throws -> String {
             try await postgres.query("SELECT status FROM tickets WHERE id = $1", [ticket]).first!.decode("status")
         }
@@ -208,11 +221,19 @@ import Testing
             let (_, visits) = try await fleet.call(.get, "/v1/visits", key: try await fleet.key(nil))
             #expect("\(visits)".contains(ticket.postgresText) && !"\(visits)".contains(code), "the visit queue names the ticket, not its tracking code")
 
-            let (early, _) = try await fleet.call(.post, "/v1/appeals/\(code)/rating", ["speed": 5, "effect": 6, "service": 5, "quality": 5])
+            let token = try await fleet.ratingToken(code)
+            let (early, _) = try await fleet.call(.post, "/v1/appeals/\(code)/rating", ["token": token, "speed": 5, "effect": 6, "service": 5, "quality": 5])
             #expect(early == .unprocessableContent)
-            let (rated, ratedBody) = try await fleet.call(.post, "/v1/appeals/\(code)/rating", ["speed": 5, "effect": 4, "service": 5, "quality": 4, "comment": "很快"])
+            // The tracking code alone rates nothing: a unit that knew it could otherwise rate its own work.
+            let (noToken, noTokenBody) = try await fleet.call(.post, "/v1/appeals/\(code)/rating", ["speed": 5, "effect": 5, "service": 5, "quality": 5])
+            #expect(noToken == .unprocessableContent && (noTokenBody["fields"] as? [[String: String]])?.first?["field"] == "token")
+            let (forged, forgedBody) = try await fleet.call(.post, "/v1/appeals/\(code)/rating",
+                                                            ["token": "0123456789ABCDEF", "speed": 5, "effect": 5, "service": 5, "quality": 5])
+            #expect(forged == .forbidden && (forgedBody["fields"] as? [[String: String]])?.first?["field"] == "token")
+            let (rated, ratedBody) = try await fleet.call(.post, "/v1/appeals/\(code)/rating",
+                                                          ["token": token.lowercased(), "speed": 5, "effect": 4, "service": 5, "quality": 4, "comment": "很快"])
             #expect(rated == .ok && ratedBody["status"] as? String == "rated", "\(ratedBody)")
-            #expect(try await fleet.call(.post, "/v1/appeals/\(code)/rating", ["speed": 5, "effect": 4, "service": 5, "quality": 4]).0 == .conflict,
+            #expect(try await fleet.call(.post, "/v1/appeals/\(code)/rating", ["token": token, "speed": 5, "effect": 4, "service": 5, "quality": 4]).0 == .conflict,
                     "one rating per round")
             let operatorKey = try await fleet.key(nil)
             #expect(try await fleet.call(.post, "/v1/visits/\(ticket)", key: key, ["solved": true]).0 == .forbidden, "a unit cannot confirm its own visit")
@@ -229,7 +250,7 @@ import Testing
             let sms = await fleet.sink.all("/sink/sms")
             #expect(Set(sms.map(\.idempotencyKey)).count == sms.count, "no message twice")
             #expect(sms.allSatisfy { $0.body["to"] == .string("13800138001") })
-            #expect(sms.contains { if case .string(let text) = $0.body["text"] { text.contains("评价") } else { false } })
+            #expect(sms.contains { if case .string(let text) = $0.body["text"] { text.contains("评价码\(token)") } else { false } }, "the token reaches the citizen")
         }
     }
 
@@ -253,7 +274,8 @@ import Testing
             try await eventually(timeout: .seconds(10), "evaluation request") { try await fleet.status(ticket) == "callback" }
 
             let unhappy: [String: Any] = ["speed": 4, "effect": 1, "service": 3, "quality": 3]
-            let (_, returned) = try await fleet.call(.post, "/v1/appeals/\(code)/rating", unhappy)
+            let first = try await fleet.ratingToken(code)
+            let (_, returned) = try await fleet.call(.post, "/v1/appeals/\(code)/rating", unhappy.merging(["token": first]) { $1 })
             #expect(returned["status"] as? String == "reopened" && returned["round"] as? Int == 2, "\(returned)")
             // Back on the lead unit's queue; accepting needs the unit leader in charge.
             let (pulled, next) = try await fleet.call(.post, "/v1/departments/\(lead.department)/queue/next?wait=5", key: keys[lead.department])
@@ -264,7 +286,10 @@ import Testing
             let (_, reReplied) = try await act(lead, "reply", ["text": "已设置隔离栏并安排专人值守"])
             #expect(reReplied["status"] as? String == "replied", "the co-handler's part stands")
             try await eventually(timeout: .seconds(10), "second evaluation request") { try await fleet.status(ticket) == "callback" }
-            let (_, supervised) = try await fleet.call(.post, "/v1/appeals/\(code)/rating", unhappy)
+            let second = try await fleet.ratingToken(code, round: 2)
+            #expect(try await fleet.call(.post, "/v1/appeals/\(code)/rating", unhappy.merging(["token": first]) { $1 }).0 == .forbidden,
+                    "a round's token does not rate the next")
+            let (_, supervised) = try await fleet.call(.post, "/v1/appeals/\(code)/rating", unhappy.merging(["token": second]) { $1 })
             #expect(supervised["round"] as? Int == 3)
             #expect(try await fleet.count("SELECT count(*) AS n FROM supervisions WHERE ticket_id = $1 AND kind = 'special'", [ticket]) == 1)
             #expect(try await fleet.count("SELECT count(*) AS n FROM ratings WHERE ticket_id = $1", [ticket]) == 2)
@@ -388,7 +413,8 @@ import Testing
             #expect((view["departments"] as? [[String: Any]])?.contains { $0["department"] as? String == lead.department } == true)
             #expect((view["timeline"] as? [[String: Any]] ?? []).contains { ($0["text"] as? String)?.contains("合并办理") == true })
             #expect(view["can_rate"] as? Bool == false)
-            #expect(try await fleet.call(.post, "/v1/appeals/\(childCode)/rating", ["speed": 5, "effect": 5, "service": 5, "quality": 5]).0 == .conflict)
+            #expect(try await fleet.call(.post, "/v1/appeals/\(childCode)/rating",
+                                         ["token": "0123456789ABCDEF", "speed": 5, "effect": 5, "service": 5, "quality": 5]).0 == .forbidden)
 
             // The lead unit handles the parent once, seeing the other citizen's words; both citizens hear of the reply.
             let key = try await fleet.key(lead.department)
@@ -409,6 +435,7 @@ import Testing
             #expect(toChild.contains { "\($0.body["text"] ?? .null)".contains("合并办理") }, "told of the merge")
             #expect(toChild.allSatisfy { "\($0.body["text"] ?? .null)".contains(childCode) }, "under the citizen's own tracking code")
             #expect(!toChild.contains { "\($0.body["text"] ?? .null)".contains("已分拨至") }, "no dispatch SMS for a unit that was never theirs")
+            #expect(toChild.allSatisfy { $0.body["rating_token"] == nil }, "the parent's rounds are rated by its own citizen")
 
             // A dispatcher reviews the links and undoes one: the report goes to manual triage on its own.
             let operatorKey = try await fleet.key(nil)

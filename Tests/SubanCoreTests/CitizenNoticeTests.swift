@@ -26,6 +26,19 @@ import Testing
         #expect(planned.allSatisfy { $0.transport == .sms ? $0.recipient == "citizen" : $0.recipient == "channel:app" })
     }
 
+    @Test func theRatingTokenGoesOnlyToTheCitizenWhoseRoundItIs() {
+        let planned = CitizenNotice.plan(event: "evaluation_requested", at: "2026-11-23 10:00:00+00", ticket: Self.ticket(),
+                                         webhookChannels: ["app"], ratingToken: "7Q2M4K8ZRX0B3N5P")
+        #expect(planned.allSatisfy { $0.payload["rating_token"] == .string("7Q2M4K8ZRX0B3N5P") })
+        #expect(planned.contains { $0.payload["text"].map { "\($0)".contains("评价码7Q2M4K8ZRX0B3N5P") } ?? false })
+        let linked = CitizenNotice.plan(event: "evaluation_requested", at: "2026-11-23 10:00:00+00", ticket: Self.ticket(status: "linked"),
+                                        webhookChannels: ["app"], ratingToken: "7Q2M4K8ZRX0B3N5P")
+        #expect(!linked.isEmpty && linked.allSatisfy { $0.payload["rating_token"] == nil && !"\($0.payload)".contains("7Q2M4K8ZRX0B3N5P") })
+        let dispatched = CitizenNotice.plan(event: "dispatched", at: "2026-11-23 10:00:00+00", ticket: Self.ticket(), webhookChannels: ["app"],
+                                            ratingToken: "7Q2M4K8ZRX0B3N5P")
+        #expect(dispatched.allSatisfy { $0.payload["rating_token"] == nil }, "only the evaluation request carries it")
+    }
+
     /// A report linked to another citizen's ticket hears of the merge and of that ticket's reply and end, not of its rating rounds.
     @Test(arguments: [
         ("linked", ["sms", "webhook"], "合并办理"),

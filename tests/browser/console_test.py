@@ -22,6 +22,7 @@ API = os.environ["API_URL"]
 BIN = os.environ["SUBAN_BIN"]
 OPERATOR_KEY = os.environ["OPERATOR_KEY"]
 ARTIFACTS = os.environ.get("ARTIFACTS", "artifacts/browser")
+SINK_LOG = os.environ["SINK_LOG"]  # the dev sink's log: every SMS the fleet sent, one JSON body a line
 
 
 def call(method, url, body=None, key=None):
@@ -40,6 +41,16 @@ def eventually(what, condition, timeout=60):
             return value
         time.sleep(0.5)
     raise AssertionError("timed out waiting for " + what)
+
+
+def rating_token(code):
+    """The token in the evaluation SMS the citizen received (the dev sink logs it)."""
+    for line in open(SINK_LOG, encoding="utf-8"):
+        _, path, _, body = line.rstrip("\n").split(" ", 3)
+        message = json.loads(body) if path == "/sms" else {}
+        if message.get("tracking_code") == code and message.get("rating_token"):
+            return message["rating_token"]
+    return None
 
 
 def unit_key(department):
@@ -120,7 +131,8 @@ def main():
         # 诉求查询 on a phone: the timeline, then the rating form once the reply is in.
         browser.set_window_size(390, 844)
         eventually("the rating to open", lambda: call("GET", API + "/v1/appeals/" + code)["can_rate"])
-        browser.get(API + "/track?code=" + code)
+        token = eventually("the evaluation SMS", lambda: rating_token(code))
+        browser.get(API + "/track?code=" + code + "&token=" + token)
         wait.until(EC.visibility_of_element_located((By.ID, "rating")))
         assert len(browser.find_elements(By.CSS_SELECTOR, "#timeline li")) >= 3, "the timeline"
         assert browser.execute_script("return document.documentElement.scrollWidth") <= 392, "fits a phone's width"
