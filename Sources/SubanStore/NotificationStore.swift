@@ -21,11 +21,22 @@ public enum NotificationStore {
         }
     }
 
-    /// Plans and stores the messages for `events`; returns how many new rows were stored.
+    /// How many new rows were stored, and how many of those are SMS over their number's cap.
+    public struct Planned: Sendable, Hashable {
+        public var stored = 0
+        public var capped = 0
+    }
+
+    /// SMS to one number in 24 hours beyond which more are stored `capped` and not sent:
+    /// numbers are never verified, so a submission could otherwise make the platform text anyone.
+    public static let defaultSMSDailyCap = 10
+
+    /// Plans and stores the messages for `events`.
     /// A ticket's reports linked to it hear of the events they follow, each under its own tracking code.
     @discardableResult
-    public static func plan(_ events: [Event], webhookChannels: Set<String>, on connection: PostgresConnection) throws -> Int {
-        guard !events.isEmpty else { return 0 }
+    public static func plan(_ events: [Event], webhookChannels: Set<String>, smsDailyCap: Int = defaultSMSDailyCap,
+                            on connection: PostgresConnection) throws -> Planned {
+        guard !events.isEmpty else { return Planned() }
         let ids = "{" + Set(events.map(\.ticketID.postgresText)).joined(separator: ",") + "}"
         var tickets: [UUID: CitizenNotice.Ticket] = [:]
         var linkedReports: [UUID: [UUID]] = [:]
@@ -58,14 +69,26 @@ public enum NotificationStore {
                 }
             }
         }
-        guard !rows.isEmpty else { return 0 }
-        return try connection.query("""
-            INSERT INTO notifications (ticket_id, dedupe_key, recipient, transport, payload)
-            SELECT ticket, dedupe_key, recipient, transport, payload
-            FROM jsonb_to_recordset($1::jsonb) AS x(ticket uuid, dedupe_key text, recipient text, transport text, payload jsonb)
+        guard !rows.isEmpty else { return Planned() }
+        let stored = try connection.query("""
+            WITH planned AS (
+                SELECT x.*, c.phone, row_number() OVER (PARTITION BY c.phone ORDER BY x.n) AS nth
+                FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (ticket uuid, dedupe_key text, recipient text, transport text, payload jsonb))
+                     WITH ORDINALITY AS x(ticket, dedupe_key, recipient, transport, payload, n)
+                LEFT JOIN citizen_contacts c ON c.ticket_id = x.ticket AND x.transport = 'sms'
+            )
+            INSERT INTO notifications (ticket_id, dedupe_key, recipient, transport, payload, status)
+            SELECT ticket, dedupe_key, recipient, transport, payload,
+                   -- This batch's earlier SMS to the number count too (nth), so one batch cannot pass the cap.
+                   CASE WHEN phone IS NOT NULL AND nth + (
+                       SELECT count(*) FROM citizen_contacts c JOIN notifications n ON n.ticket_id = c.ticket_id
+                       WHERE c.phone = planned.phone AND n.transport = 'sms' AND n.status <> 'capped' AND n.created_at > now() - interval '24 hours'
+                   ) > $2 THEN 'capped' ELSE 'pending' END
+            FROM planned
             ON CONFLICT (dedupe_key, recipient) DO NOTHING
-            RETURNING id
-            """, [RecordSet.encode(rows)]).count
+            RETURNING status
+            """, [RecordSet.encode(rows), smsDailyCap])
+        return Planned(stored: stored.count, capped: try stored.filter { try $0.decode("status", as: String.self) == "capped" }.count)
     }
 
     /// A message due to be sent, with what sending needs.

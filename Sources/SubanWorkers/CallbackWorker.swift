@@ -19,16 +19,18 @@ public struct CallbackWorker: Service {
     let postgres: PostgresClient
     let publisher: OutboxPublisher
     let webhookChannels: Set<String>
+    let smsDailyCap: Int
     let calendar: WorkingCalendar
     let logger: Logger
 
     public init(consumer: String, redis: RedisClient, postgres: PostgresClient, publisher: OutboxPublisher,
-                webhookChannels: Set<String>, calendar: WorkingCalendar = .china, logger: Logger) {
+                webhookChannels: Set<String>, smsDailyCap: Int = NotificationStore.defaultSMSDailyCap, calendar: WorkingCalendar = .china, logger: Logger) {
         self.consumer = StreamConsumer(configuration: .init(stream: StreamNames.events, group: StreamNames.callbackGroup, consumer: consumer),
                                        redis: redis, logger: logger, probe: postgres.isReachable)
         self.postgres = postgres
         self.publisher = publisher
         self.webhookChannels = webhookChannels
+        self.smsDailyCap = smsDailyCap
         self.calendar = calendar
         self.logger = self.consumer.logger
     }
@@ -49,8 +51,8 @@ public struct CallbackWorker: Service {
         }
         let events = readable
         let replied = events.filter { $0.kind == "replied" }.map(\.ticketID)
-        let (calendar, channels) = (calendar, webhookChannels)
-        let outbox = try await postgres.transaction { connection in
+        let (calendar, channels, cap) = (calendar, webhookChannels, smsDailyCap)
+        let (outbox, planned) = try await postgres.transaction { connection in
             var outbox: [OutboxMessage] = []
             for ticket in replied {
                 // A redelivered "replied" finds the ticket already past it; the rules refuse and nothing changes.
@@ -59,8 +61,11 @@ public struct CallbackWorker: Service {
                 } catch is LifecycleError {
                 } catch is LifecycleStore.NotFound {}
             }
-            try NotificationStore.plan(events, webhookChannels: channels, on: connection)
-            return outbox
+            return (outbox, try NotificationStore.plan(events, webhookChannels: channels, smsDailyCap: cap, on: connection))
+        }
+        if planned.capped > 0 {
+            StageMetrics.notification(CitizenNotice.Transport.sms.rawValue, "capped").increment(by: planned.capped)
+            logger.warning("SMS over their number's daily cap kept unsent", metadata: ["capped": "\(planned.capped)", "cap": "\(cap)"])
         }
         await publisher.publishOrLeaveToRelay(outbox, logger: logger)
         // Burying acknowledges; acknowledging a buried entry again changes nothing.

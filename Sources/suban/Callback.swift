@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ServiceLifecycle
+import SubanStore
 import SubanWorkers
 
 /// The callback role: evaluation requests and callback visits, SMS and signed webhooks.
@@ -16,6 +17,8 @@ struct Callback: AsyncParsableCommand {
     var maxAttempts: Int = Environment.int("CALLBACK_MAX_ATTEMPTS") ?? 6
     @Option(help: "Seconds before the first retry; each later retry waits twice as long (env CALLBACK_RETRY_BASE).")
     var retryBase: Double = Double(Environment.string("CALLBACK_RETRY_BASE") ?? "") ?? 2
+    @Option(help: "SMS to one number in 24 hours; more are kept unsent as 'capped' (env SMS_DAILY_CAP).")
+    var smsDailyCap: Int = Environment.int("SMS_DAILY_CAP") ?? NotificationStore.defaultSMSDailyCap
 
     func run() async throws {
         let logger = options.logger(role: "callback")
@@ -32,7 +35,7 @@ struct Callback: AsyncParsableCommand {
         sender.retryBase = .milliseconds(Int(retryBase * 1000))
         let services: [any Service] = [
             CallbackWorker(consumer: ConsumerName.make(role: "callback"), redis: infrastructure.redis, postgres: infrastructure.postgres,
-                           publisher: infrastructure.publisher, webhookChannels: Set(targets.keys), logger: logger),
+                           publisher: infrastructure.publisher, webhookChannels: Set(targets.keys), smsDailyCap: max(0, smsDailyCap), logger: logger),
             NotificationSender(configuration: sender, postgres: infrastructure.postgres, redis: infrastructure.redis, logger: logger),
             OutboxRelay(publisher: infrastructure.publisher, logger: logger),
         ]
