@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # The chaos test: the whole fleet (2 intake, 2 dispatch and one of every other role,
 # supervised) under a steady load, while processes are killed with kill -9 at random,
-# Redis is restarted (AOF) and PostgreSQL crashes and recovers. Then `suban chaos check`
+# Redis is restarted (AOF) and PostgreSQL crashes and stays down PG_DOWN seconds (default 3;
+# long enough, both dispatchers claim each other's entries past the poison limit, and none
+# may be buried for it). Then `suban chaos check`
 # holds every acknowledged appeal against PostgreSQL, the unit queues and the SMS and
 # webhooks sent, prints the counts and exits non-zero on any loss or double.
 #
 #   scripts/chaos.sh [SECONDS]      short form (CI, via scripts/test.sh): 60 s at 20 appeals/s
-#   RATE=50 KILL_EVERY=3 scripts/chaos.sh 600     long form
+#   RATE=50 KILL_EVERY=3 PG_DOWN=180 scripts/chaos.sh 600     long form, a 3-minute outage
 # Keeps its folder (logs of every role) when it fails: CHAOS_KEEP=1 keeps it always.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds=${1:-${CHAOS_SECONDS:-60}}; rate=${RATE:-20}; kill_every=${KILL_EVERY:-3}
+seconds=${1:-${CHAOS_SECONDS:-60}}; rate=${RATE:-20}; kill_every=${KILL_EVERY:-3}; pg_down=${PG_DOWN:-3}
 bash scripts/install-deps.sh
 if ! out=$(swift build --product suban "${@:2}" 2>&1); then echo "$out"; exit 1; fi
 bin="$(swift build --show-bin-path "${@:2}")/suban"
@@ -32,7 +34,7 @@ fleet_await_health "http://127.0.0.1:$http_port"; fleet_await_health "http://127
 fleet_await_health "http://127.0.0.1:$((http_port + 1))"
 
 victims=(intake-0 intake-1 dispatch-0 dispatch-1 sla-sweeper-0 callback-0 analytics-0 api-0)
-echo "chaos: ${seconds}s at $rate appeals/s; kill -9 every ~${kill_every}s among ${victims[*]}; Redis restart at 1/3, PostgreSQL crash at 2/3"
+echo "chaos: ${seconds}s at $rate appeals/s; kill -9 every ~${kill_every}s among ${victims[*]}; Redis restart at 1/3, PostgreSQL crash at 2/3 (down ${pg_down}s)"
 "$bin" chaos load --intake "http://127.0.0.1:$http_port,http://127.0.0.1:$((http_port + 100))" \
   --rate "$rate" --seconds "$seconds" --record "$work/outcomes.tsv" &
 load=$!
@@ -46,8 +48,8 @@ while kill -0 "$load" 2>/dev/null && [ $((SECONDS - started)) -lt "$seconds" ]; 
     bash scripts/servers.sh stop-redis "$work"; sleep 3; servers start
     redis_done=1; restarts=$((restarts + 1))
   elif [ "$pg_done" = 0 ] && [ "$elapsed" -ge $((2 * seconds / 3)) ]; then
-    echo "chaos ${elapsed}s: PostgreSQL crashes (immediate stop), down 3 s, recovers from its WAL"
-    bash scripts/servers.sh crash-postgres "$work"; sleep 3; servers start
+    echo "chaos ${elapsed}s: PostgreSQL crashes (immediate stop), down ${pg_down} s, recovers from its WAL"
+    bash scripts/servers.sh crash-postgres "$work"; sleep "$pg_down"; servers start
     pg_done=1; restarts=$((restarts + 1))
   else
     victim=${victims[$((RANDOM % ${#victims[@]}))]}

@@ -15,9 +15,10 @@ import SubanStore
 ///    that throws stays pending and is retried after back-off or reclaimed.
 /// 4. Poison: when a batch fails, its entries are tried one by one, so one bad
 ///    entry does not hold back the rest; each failure's error is kept in Redis.
-///    An entry that failed and was delivered `maxDeliveries` times goes to the dead-letter stream with
-///    its last error — but only while other entries succeed or the role's `probe`
-///    finds its dependencies up, so an outage never empties the stream into dead letters.
+///    A failure counts against an entry only when the role's `probe` finds its dependencies up
+///    right after it; an entry with `maxDeliveries` such failures goes to the dead-letter stream
+///    with its last error. Deliveries during an outage climb (several consumers claim each
+///    other's entries) but count nothing, so an outage never empties the stream into dead letters.
 public struct StreamConsumer: Sendable {
     public struct Configuration: Sendable {
         public var stream: String
@@ -111,37 +112,46 @@ public struct StreamConsumer: Sendable {
         } catch where entries.count > 1 {
             logger.warning("batch failed, trying its entries one by one", metadata: ["entries": "\(entries.count)", "error": "\(error)"])
         } catch {
-            try await remember(error, of: entries[0])
+            try await remember([(entries[0], error)])
             throw error
         }
         var succeeded = 0
-        var lastError: (any Error)?
+        var failed: [(StreamEntry, any Error)] = []
         for entry in entries {
             do {
                 try await process([entry])
                 succeeded += 1
             } catch {
-                lastError = error
-                try await remember(error, of: entry)
+                failed.append((entry, error))
             }
         }
         metrics.handled(succeeded, in: ContinuousClock.now - started)
-        if succeeded == 0, let lastError { throw lastError }
+        try await remember(failed, counted: succeeded > 0 ? true : nil)
+        if succeeded == 0, let (_, error) = failed.last { throw error }
     }
 
-    /// Keeps an entry's last error beside its stream, for whichever consumer buries it.
-    func remember(_ error: any Error, of entry: StreamEntry) async throws {
+    /// Keeps each entry's last error beside its stream, for whichever consumer buries it, and
+    /// counts the failure against the entry when its dependencies were up (`counted`, else the
+    /// probe asks): a failure during an outage is the outage's, not the entry's.
+    func remember(_ failed: [(entry: StreamEntry, error: any Error)], counted: Bool? = nil) async throws {
+        guard !failed.isEmpty else { return }
         let c = configuration
-        metrics.failed.increment()
-        logger.warning("entry failed", metadata: ["entry": "\(entry.id)", "error": "\(error)"])
-        _ = try await redis.pipeline([
-            RedisCommand("HSET", c.failures, entry.id, String("\(c.consumer): \(error)".prefix(1000))),
-            RedisCommand("EXPIRE", c.failures, 7 * 86_400),
-        ])
+        let counts = if let counted { counted } else { await probe() }
+        var commands: [RedisCommand] = []
+        for (entry, error) in failed {
+            metrics.failed.increment()
+            logger.warning("entry failed", metadata: ["entry": "\(entry.id)", "error": "\(error)", "counted": "\(counts)"])
+            commands.append(RedisCommand("HSET", c.failures, entry.id, String("\(c.consumer): \(error)".prefix(1000))))
+            if counts { commands.append(RedisCommand("HINCRBY", c.failures, Self.countField(entry.id), 1)) }
+        }
+        _ = try await redis.pipeline(commands + [RedisCommand("EXPIRE", c.failures, 7 * 86_400)])
     }
 
-    /// Moves entries delivered `maxDeliveries` times to the dead letters, each with its
-    /// fields, where it came from and its last error, then acknowledges it.
+    /// The hash field counting an entry's failures while its dependencies were up.
+    static func countField(_ id: String) -> String { id + "#counted" }
+
+    /// Moves entries that failed `maxDeliveries` times while their dependencies were up to the
+    /// dead letters, each with its fields, where it came from and its last error, then acknowledges it.
     func buryPoison(healthy recentlySucceeded: Bool) async throws {
         let c = configuration
         let poison = try await redis.pending(c.stream, group: c.group, minIdle: c.claimIdle, count: c.batchSize).filter { $0.deliveries >= Int64(c.maxDeliveries) }
@@ -153,11 +163,12 @@ public struct StreamConsumer: Sendable {
             return
         }
         for pending in poison {
-            // An entry whose consumers were killed holding it was delivered often but never
-            // failed: it is not poison. Only one that took down every consumer it reached
-            // (twice the deliveries, no error recorded) is buried without one.
             let recorded = try await redis.send("HGET", c.failures, pending.id).string
-            guard recorded != nil || pending.deliveries >= Int64(2 * c.maxDeliveries) else { continue }
+            let counted = Int(try await redis.send("HGET", c.failures, Self.countField(pending.id)).string ?? "") ?? 0
+            // Delivered often but failing only in an outage: not poison, it is retried. Delivered often
+            // and never failing: its consumers were killed holding it, also not poison — unless it
+            // took down every consumer it reached (twice the deliveries, no error recorded).
+            guard counted >= c.maxDeliveries || recorded == nil && pending.deliveries >= Int64(2 * c.maxDeliveries) else { continue }
             let entry = try await redis.entries(c.stream, from: pending.id, to: pending.id, count: 1).first
             try await moveToDeadLetters(id: pending.id, fields: entry?.fields ?? [:], deliveries: pending.deliveries,
                                         error: recorded ?? "no error recorded: every consumer that took it died")
@@ -178,7 +189,7 @@ public struct StreamConsumer: Sendable {
         _ = try await redis.pipeline([
             RedisClient.xaddCommand(c.deadLetters, fields: fields),
             RedisCommand("XACK", c.stream, c.group, id),
-            RedisCommand("HDEL", c.failures, id),
+            RedisCommand("HDEL", c.failures, id, Self.countField(id)),
         ])
         metrics.buried.increment()
         logger.error("entry moved to the dead letters", metadata: ["entry": "\(id)", "deliveries": "\(deliveries)",

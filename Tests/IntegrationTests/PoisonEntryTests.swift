@@ -107,6 +107,36 @@ import Testing
         #expect(try await redis.pendingSummary(stream, group: "workers").count == 3, "still pending, to be retried when the store is back")
     }
 
+    /// The case the rule used to get wrong: entries delivered past the limit during an outage
+    /// (their errors recorded) were buried as soon as the store answered again, untried.
+    @Test func entriesThatFailedOnlyInAnOutageAreHandledWhenItEnds() async throws {
+        let (_, redis) = try await TestServers.freshRedis()
+        let stream = "suban:{test}:recovery"
+        let storeUp = Mutex(false)
+        let consumer = Self.consumer(redis, stream: stream) { storeUp.withLock { $0 } }
+        try await redis.createGroup(stream, group: "workers")
+        var ids: [String] = []
+        for n in 0..<3 { ids.append(try await redis.xadd(stream, fields: ["n": "\(n)"])) }
+        let handled = Handled()
+        let running = Task {
+            await consumer.run { entries in
+                guard storeUp.withLock({ $0 }) else { throw Poison() }
+                handled.add(entries)
+                try await consumer.ack(entries)
+            }
+        }
+        try await eventually(timeout: .seconds(20), "entries delivered past the limit in the outage") {
+            let pending = try await redis.pending(stream, group: "workers", count: 10)
+            return pending.count == 3 && pending.allSatisfy { $0.deliveries > 3 }
+        }
+        storeUp.withLock { $0 = true }
+        try await eventually(timeout: .seconds(20), "every entry handled after the outage") { handled.all.count == 3 }
+        running.cancel()
+        await running.value
+        #expect(handled.all.sorted() == ids.sorted())
+        #expect(try await redis.streamLength(consumer.configuration.deadLetters) == 0)
+    }
+
     @Test func operatorsListShowAndReplayDeadLetters() async throws {
         let (redisURL, redis) = try await TestServers.freshRedis()
         let dead = StreamNames.deadLetters(of: StreamNames.newTickets, group: StreamNames.dispatchGroup)
