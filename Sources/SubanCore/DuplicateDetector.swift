@@ -50,8 +50,10 @@ public struct DuplicateDetector: Sendable {
         /// so a report is compared with open tickets of each. Set once: every comparison reads it.
         public let categories: Set<String>
 
-        /// The share of a report's candidate probability that makes an item's category one it may be in.
+        /// The share of a report's (tempered) candidate probability that makes an item's category one it may be in.
         static let categoryShare = 0.08
+        /// The power the candidates' probabilities are raised to before they are compared.
+        static let problemTemper = 0.5
 
         public init(id: UUID, categoryCode: String, itemCode: String, candidates: [Classification.Candidate], streetCode: String?, urgent: Bool,
                     receivedAt: Date, address: String?, text: String, districtCode: String? = nil, alsoNamed: [String] = []) {
@@ -63,8 +65,12 @@ public struct DuplicateDetector: Sendable {
             self.urgent = urgent
             self.receivedAt = receivedAt
             places = PlaceMentions(address, text, alsoNamed: alsoNamed)
-            let total = candidates.reduce(0) { $0 + $1.probability }
-            problem = total > 0 ? Dictionary(candidates.map { ($0.itemCode, $0.probability / total) }, uniquingKeysWith: +) : [itemCode: 1]
+            // Tempered (square roots, renormalised): the classifier is surer than it should be between
+            // sibling items ("a fallen tree" as greenery at 0.9 for one citizen, as parks for
+            // another), and two wordings of one problem must still meet. Tuned on the tuning pairs.
+            let tempered = candidates.map { ($0.itemCode, pow($0.probability, Self.problemTemper)) }
+            let total = tempered.reduce(0) { $0 + $1.1 }
+            problem = total > 0 ? Dictionary(tempered.map { ($0.0, $0.1 / total) }, uniquingKeysWith: +) : [itemCode: 1]
             categories = Set([categoryCode] + problem.filter { $0.value >= Self.categoryShare }.map { String($0.key.prefix { $0 != "." }) })
         }
 
