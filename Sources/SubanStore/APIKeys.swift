@@ -24,19 +24,26 @@ public enum APIKeys {
         SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// Creates a key and returns the token, shown once: `sbk_` + 256 random bits.
-    public static func create(department: String?, label: String, on connection: PostgresConnection) throws -> String {
+    /// A new key: its id (to revoke it by) and its token, shown once: `sbk_` + 256 random bits.
+    public struct Created: Sendable, Hashable {
+        public var id: Int64
+        public var token: String
+    }
+
+    /// Creates a key for `department`, or an operator key when it is nil; it stops working at `expiresAt`.
+    public static func create(department: String?, label: String, expiresAt: Date? = nil, on connection: PostgresConnection) throws -> Created {
         let token = "sbk_" + TrackingCode.generate() + TrackingCode.generate()
-        try connection.query("""
-            INSERT INTO api_keys (token_sha256, role, department_code, label) VALUES ($1, $2, $3, $4)
-            """, [digest(token), department == nil ? "operator" : "department", department, label])
-        return token
+        let id: Int64 = try connection.query("""
+            INSERT INTO api_keys (token_sha256, role, department_code, label, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id
+            """, [digest(token), department == nil ? "operator" : "department", department, label, expiresAt]).first!.decode("id")
+        return Created(id: id, token: token)
     }
 
     public static func principal(token: String, on connection: PostgresConnection) throws -> Principal? {
         guard token.hasPrefix("sbk_"), token.utf8.count <= 80,
               let row = try connection.query("""
-                SELECT id, role, department_code, label FROM api_keys WHERE token_sha256 = $1 AND revoked_at IS NULL
+                SELECT id, role, department_code, label FROM api_keys
+                WHERE token_sha256 = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
                 """, [digest(token)]).first else { return nil }
         let id: Int64 = try row.decode("id")
         let label: String = try row.decode("label")
@@ -46,7 +53,32 @@ public enum APIKeys {
         return .operator(keyID: id, label: label)
     }
 
+    /// Revokes every live key with `label`; returns how many.
     public static func revoke(label: String, on connection: PostgresConnection) throws -> Int {
         try connection.query("UPDATE api_keys SET revoked_at = now() WHERE label = $1 AND revoked_at IS NULL RETURNING id", [label]).count
+    }
+
+    /// Revokes the key `id`; false when there is no such live key.
+    public static func revoke(id: Int64, on connection: PostgresConnection) throws -> Bool {
+        try !connection.query("UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id", [id]).isEmpty
+    }
+
+    /// A key as operators list them: never its token, which is not stored.
+    public struct Listed: Sendable, Hashable {
+        public var id: Int64
+        public var role: String
+        public var department: String?
+        public var label: String
+        public var createdAt: Date
+        public var expiresAt: Date?
+        public var revokedAt: Date?
+    }
+
+    public static func list(on connection: PostgresConnection) throws -> [Listed] {
+        try connection.query("SELECT id, role, department_code, label, created_at, expires_at, revoked_at FROM api_keys ORDER BY id").map { row in
+            Listed(id: try row.decode("id"), role: try row.decode("role"), department: try row.decodeIfPresent("department_code"),
+                   label: try row.decode("label"), createdAt: try row.decode("created_at"), expiresAt: try row.decodeIfPresent("expires_at"),
+                   revokedAt: try row.decodeIfPresent("revoked_at"))
+        }
     }
 }

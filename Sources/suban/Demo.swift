@@ -72,7 +72,7 @@ struct DemoLoop {
         }
         var keys: [String: String] = [:]
         for department in Set(parts.map(\.department)) {
-            keys[department] = try await postgres.withConnection { try APIKeys.create(department: department, label: "demo-\(UUID().uuidString.prefix(8))", on: $0) }
+            keys[department] = try await postgres.withConnection { try APIKeys.create(department: department, label: "demo-\(UUID().uuidString.prefix(8))", on: $0).token }
         }
         let bar = ProgressBar(total: parts.count, label: "units reply")
         for (index, part) in parts.enumerated() {

@@ -124,8 +124,8 @@ import Testing
         #expect(try await total() == sum)
 
         // Over HTTP, with an operator key: JSON and CSV; a unit's key is refused.
-        let operatorKey = try await postgres.withConnection { try APIKeys.create(department: nil, label: "leader", on: $0) }
-        let unitKey = try await postgres.withConnection { try APIKeys.create(department: Self.lead, label: "unit", on: $0) }
+        let operatorKey = try await postgres.withConnection { try APIKeys.create(department: nil, label: "leader", on: $0).token }
+        let unitKey = try await postgres.withConnection { try APIKeys.create(department: Self.lead, label: "unit", on: $0).token }
         let app = buildApplication(RouteSet(analytics: AnalyticsRoutes(postgres: postgres)), host: "127.0.0.1", port: 0, logger: TestServers.logger)
         try await app.test(.router) { client in
             let auth: HTTPFields = [.authorization: "Bearer \(operatorKey)"]
@@ -173,7 +173,7 @@ import Testing
         #expect(try await postgres.withConnection { try HotIssuesStore.close(day, on: $0) } == false)
         #expect(try await postgres.query("SELECT count(*) AS n FROM hot_issues WHERE day = '2025-02-05'")[0].decode("n", as: Int.self) == 2)
 
-        let key = try await postgres.withConnection { try APIKeys.create(department: nil, label: "leader", on: $0) }
+        let key = try await postgres.withConnection { try APIKeys.create(department: nil, label: "leader", on: $0).token }
         let app = buildApplication(RouteSet(analytics: AnalyticsRoutes(postgres: postgres)), host: "127.0.0.1", port: 0, logger: TestServers.logger)
         try await app.test(.router) { client in
             try await client.execute(uri: "/v1/analytics/hot-issues?day=2025-02-05", method: .get, headers: [.authorization: "Bearer \(key)"]) { response in
@@ -226,7 +226,7 @@ import Testing
         #expect(try await worker.process(entries) == appeals.count)
         #expect(try await postgres.withConnection { try ClassCaseStore.refresh(today: LocalDay(containing: now), on: $0) } == 1)
 
-        let key = try await postgres.withConnection { try APIKeys.create(department: nil, label: "supervision", on: $0) }
+        let key = try await postgres.withConnection { try APIKeys.create(department: nil, label: "supervision", on: $0).token }
         let auth: HTTPFields = [.authorization: "Bearer \(key)"]
         let app = buildApplication(RouteSet(analytics: AnalyticsRoutes(postgres: postgres)), host: "127.0.0.1", port: 0, logger: TestServers.logger)
         try await app.test(.router) { client in

@@ -55,7 +55,7 @@ import Testing
         static let secret = "whsec-test"
 
         func key(_ department: String?, label: String = UUID().uuidString) async throws -> String {
-            try await postgres.withConnection { try APIKeys.create(department: department, label: label, on: $0) }
+            try await postgres.withConnection { try APIKeys.create(department: department, label: label, on: $0).token }
         }
 
         func call(_ method: HTTPRequest.Method, _ uri: String, key: String? = nil, _ body: [String: Any]? = nil) async throws -> (HTTPResponse.Status, [String: Any]) {
