@@ -18,6 +18,8 @@ public struct RouteSet: Sendable {
     public var console: ConsoleRoutes?
     /// The Prometheus text exposition, served at `/metrics` when set.
     public var metrics: (@Sendable () -> String)?
+    /// Answers 429 to a client that keeps sending refused keys (the api role).
+    public var failedKeys: FailedKeyLimiter?
 
     public init(intake: IntakeRoutes? = nil, citizen: CitizenRoutes? = nil, departments: DepartmentRoutes? = nil, operators: OperatorRoutes? = nil,
                 analytics: AnalyticsRoutes? = nil, console: ConsoleRoutes? = nil) {
@@ -58,6 +60,7 @@ public func buildRouter(_ routes: RouteSet) -> Hummingbird.Router<SubanRequestCo
     router.add(middleware: JSONErrorMiddleware())
     // Requests, their durations and errors per route (http_server_* in Prometheus).
     router.add(middleware: MetricsMiddleware())
+    if let failedKeys = routes.failedKeys { router.add(middleware: failedKeys) }
     router.get("/health") { _, _ in Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ok\n"))) }
     routes.intake?.register(on: router)
     routes.citizen?.register(on: router)

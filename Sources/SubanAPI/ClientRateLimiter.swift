@@ -74,6 +74,19 @@ public struct AddressRange: Sendable, Hashable {
     let network: [UInt8]
     let prefixLength: Int
 
+    /// A comma-separated list ("10.0.0.7, 172.16.0.0/12"); throws naming the first that is neither.
+    public static func list(_ text: String) throws -> [AddressRange] {
+        try text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map {
+            guard let range = AddressRange($0) else { throw InvalidAddress(text: $0) }
+            return range
+        }
+    }
+
+    public struct InvalidAddress: Error, CustomStringConvertible {
+        public var text: String
+        public var description: String { "'\(text)' is not an address or network" }
+    }
+
     public init?(_ text: String) {
         let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "/", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), let address = Self.bytes(String(parts[0])) else { return nil }

@@ -21,6 +21,17 @@ public struct TokenBucket: Sendable, Hashable {
         return nil
     }
 
+    /// No token to take at `now`.
+    public func isEmpty(now: Double) -> Bool {
+        tokens + max(0, now - updatedAt) * rate < 1
+    }
+
+    /// Seconds from `now` until a token is there (0 when one is).
+    public func secondsUntilToken(now: Double) -> Double {
+        let available = tokens + max(0, now - updatedAt) * rate
+        return available >= 1 ? 0 : rate > 0 ? (1 - available) / rate : .infinity
+    }
+
     /// Full again at `now`: nothing to remember about this client.
     public func isFull(now: Double) -> Bool {
         tokens + max(0, now - updatedAt) * rate >= burst

@@ -27,10 +27,7 @@ struct Intake: AsyncParsableCommand {
         limits.rate = rateLimit
         limits.burst = rateBurst
         limits.exempt = Set(rateExempt.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
-        limits.trustedProxies = try trustedProxies.split(separator: ",").map(String.init).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map {
-            guard let range = AddressRange($0) else { throw ValidationError("trusted proxy '\($0)' is not an address or network") }
-            return range
-        }
+        limits.trustedProxies = try AddressRange.list(trustedProxies)
         let infrastructure = try options.infrastructure()
         var batcherConfiguration = IntakeBatcher.Configuration()
         batcherConfiguration.flushers = max(1, options.databasePoolSize / 2)
@@ -57,14 +54,22 @@ struct API: AsyncParsableCommand {
     @Option(help: "Listen port (env PORT).") var port: Int = Environment.int("PORT") ?? 8081
     @Option(help: "Seconds a department holds a ticket it took before it goes back to the queue (env LEASE_SECONDS).")
     var leaseSeconds: Int = Environment.int("LEASE_SECONDS") ?? 300
+    @Option(help: "Refused keys a client may send before it gets 429, then one every 10 s (env API_REFUSED_KEY_BURST).")
+    var refusedKeyBurst: Double = Double(Environment.string("API_REFUSED_KEY_BURST") ?? "") ?? FailedKeyLimiter.Configuration().burst
+    @Option(help: "Comma-separated proxy addresses or networks (the gateway's) whose X-Forwarded-For names the client (env TRUSTED_PROXIES).")
+    var trustedProxies: String = Environment.string("TRUSTED_PROXIES") ?? ""
 
     func run() async throws {
         let logger = options.logger(role: "api")
+        var refused = FailedKeyLimiter.Configuration()
+        refused.burst = refusedKeyBurst
+        refused.trustedProxies = try AddressRange.list(trustedProxies)
         let infrastructure = try options.infrastructure()
         let calendars = try await infrastructure.calendars(logger: logger)
         var routes = APIRoutes.all(infrastructure.postgres, infrastructure.redis, publisher: infrastructure.publisher,
                                    calendars: calendars, lease: .seconds(leaseSeconds), logger: logger)
         routes.metrics = Observability.render
+        routes.failedKeys = FailedKeyLimiter(configuration: refused)
         let app = buildApplication(routes, host: host, port: port, services: [calendars, OutboxRelay(publisher: infrastructure.publisher, logger: logger)],
                                    logger: logger)
         try await ServiceGroup(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
