@@ -20,13 +20,18 @@ public struct WebhookTarget: Sendable, Hashable {
         self.secret = secret
     }
 
-    /// `CALLBACK_WEBHOOKS`: `channel=url|secret` pairs separated by commas.
-    public static func parse(_ text: String) throws -> [String: WebhookTarget] {
+    /// `CALLBACK_WEBHOOKS`: `channel=url|secret` pairs separated by commas. A webhook carries
+    /// tracking codes and rating tokens, so it goes over https; plain http only to loopback, or
+    /// anywhere with `allowPlainHTTP` (a development sink on a private network).
+    public static func parse(_ text: String, allowPlainHTTP: Bool = false) throws -> [String: WebhookTarget] {
         var targets: [String: WebhookTarget] = [:]
         for pair in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !pair.isEmpty {
             guard let equals = pair.firstIndex(of: "="), let bar = pair.lastIndex(of: "|"), equals < bar,
-                  let url = URL(string: String(pair[pair.index(after: equals)..<bar])), url.scheme?.hasPrefix("http") == true else {
+                  let url = URL(string: String(pair[pair.index(after: equals)..<bar])), let scheme = url.scheme, ["http", "https"].contains(scheme) else {
                 throw ConfigurationError("webhook '\(pair)' is not channel=http(s)://url|secret")
+            }
+            guard scheme == "https" || allowPlainHTTP || ["127.0.0.1", "localhost", "::1", "[::1]"].contains(url.host ?? "") else {
+                throw ConfigurationError("webhook '\(pair[..<equals])' must use https outside loopback (CALLBACK_ALLOW_HTTP=1 allows a development sink)")
             }
             targets[String(pair[..<equals])] = WebhookTarget(url: url, secret: String(pair[pair.index(after: bar)...]))
         }

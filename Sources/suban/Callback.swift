@@ -13,6 +13,8 @@ struct Callback: AsyncParsableCommand {
     var smsGateway: String = Environment.string("SMS_GATEWAY_URL") ?? ""
     @Option(help: "Channel webhooks, channel=url|secret,... (env CALLBACK_WEBHOOKS).")
     var webhooks: String = Environment.string("CALLBACK_WEBHOOKS") ?? ""
+    @Flag(help: "Allow plain-http webhooks outside loopback: a development sink only (env CALLBACK_ALLOW_HTTP=1).")
+    var allowHTTP = Environment.string("CALLBACK_ALLOW_HTTP") == "1"
     @Option(help: "Attempts before a message goes to the dead-letter stream (env CALLBACK_MAX_ATTEMPTS).")
     var maxAttempts: Int = Environment.int("CALLBACK_MAX_ATTEMPTS") ?? 6
     @Option(help: "Seconds before the first retry; each later retry waits twice as long (env CALLBACK_RETRY_BASE).")
@@ -22,7 +24,7 @@ struct Callback: AsyncParsableCommand {
 
     func run() async throws {
         let logger = options.logger(role: "callback")
-        let targets = try WebhookTarget.parse(webhooks)
+        let targets = try WebhookTarget.parse(webhooks, allowPlainHTTP: allowHTTP)
         var gateway: URL?
         if !smsGateway.isEmpty {
             guard let url = URL(string: smsGateway), url.scheme?.hasPrefix("http") == true else { throw ValidationError("--sms-gateway must be an http(s) URL") }

@@ -482,9 +482,12 @@ import Testing
 
 @Suite struct WebhookConfigurationTests {
     @Test func parsesChannelTargetsAndRejectsNonsense() throws {
-        let targets = try WebhookTarget.parse("app=https://example.org/hook|s3cret, mini-program=http://10.0.0.1:8080/cb?x=1|k=ey")
+        let targets = try WebhookTarget.parse("app=https://example.org/hook|s3cret, mini-program=http://127.0.0.1:8080/cb?x=1|k=ey")
         #expect(targets["app"] == WebhookTarget(url: URL(string: "https://example.org/hook")!, secret: "s3cret"))
-        #expect(targets["mini-program"]?.url.absoluteString == "http://10.0.0.1:8080/cb?x=1" && targets["mini-program"]?.secret == "k=ey")
+        #expect(targets["mini-program"]?.url.absoluteString == "http://127.0.0.1:8080/cb?x=1" && targets["mini-program"]?.secret == "k=ey")
+        // Codes and rating tokens travel in webhooks: plain http only to loopback, unless a development sink is allowed.
+        #expect(throws: ConfigurationError.self) { try WebhookTarget.parse("app=http://10.0.0.1:8080/cb|k") }
+        #expect(try WebhookTarget.parse("app=http://dev-sink:8099/webhook/app|k", allowPlainHTTP: true)["app"] != nil)
         #expect(throws: ConfigurationError.self) { try WebhookTarget.parse("app=ftp://x|y") }
         #expect(throws: ConfigurationError.self) { try WebhookTarget.parse("app") }
         #expect(try WebhookTarget.parse("").isEmpty)
