@@ -18,4 +18,4 @@ fleet_roles 1 1 0 0 0 1 "$http_port" $((http_port + 1)) $((http_port + 2))
 intake="http://127.0.0.1:$http_port"; api="http://127.0.0.1:$((http_port + 1))"
 fleet_await_health "$intake"; fleet_await_health "$api"
 INTAKE_URL=$intake API_URL=$api SUBAN_BIN=$bin python3 tests/dispatch/duplicate_pairs_over_http.py ${PAIRS_VERBOSE:+--verbose} \
-  --min-recall 0.78 --min-district-only-recall 0.68 --min-precision 0.95
+  --min-recall 0.82 --min-district-only-recall 0.72 --min-precision 0.95

@@ -45,13 +45,12 @@ public struct DuplicateDetector: Sendable {
         /// False for a triaged report: it may join an open ticket but is no parent itself until a human places it.
         public var canBeParent = true
 
-        /// Its category and those of its likelier candidate items: two citizens' words about one
-        /// incident often land in neighbouring categories (a manhole "in the road" under transport),
-        /// so a report is compared with open tickets of each. Set once: every comparison reads it.
+        /// Its category and those of its candidate items (the classifier's two likeliest categories):
+        /// two citizens' words about one incident often land in neighbouring categories (a manhole
+        /// "in the road" under transport), so a report is compared with open tickets of each; the
+        /// problem similarity then decides. Set once: every comparison reads it.
         public let categories: Set<String>
 
-        /// The share of a report's (tempered) candidate probability that makes an item's category one it may be in.
-        static let categoryShare = 0.08
         /// The power the candidates' probabilities are raised to before they are compared.
         static let problemTemper = 0.5
 
@@ -71,7 +70,7 @@ public struct DuplicateDetector: Sendable {
             let tempered = candidates.map { ($0.itemCode, pow($0.probability, Self.problemTemper)) }
             let total = tempered.reduce(0) { $0 + $1.1 }
             problem = total > 0 ? Dictionary(tempered.map { ($0.0, $0.1 / total) }, uniquingKeysWith: +) : [itemCode: 1]
-            categories = Set([categoryCode] + problem.filter { $0.value >= Self.categoryShare }.map { String($0.key.prefix { $0 != "." }) })
+            categories = Set([categoryCode] + problem.keys.map { String($0.prefix { $0 != "." }) })
         }
 
         /// The share of the two problem distributions that coincides, 0...1.

@@ -26,10 +26,10 @@ struct Evaluate: ParsableCommand {
         // CI's bars sit just under what the model measures on the held-out appeals, so a change that
         // makes dispatch worse fails; the targets are 90% category and lead unit, 98% urgent recall and
         // 60% precision (docs/performance.md has the figures). Raise them as the model improves.
-        @Option(help: "Fail below this category accuracy.") var minCategory = 0.87
-        @Option(help: "Fail below this lead-unit accuracy.") var minDepartment = 0.87
+        @Option(help: "Fail below this category accuracy.") var minCategory = 0.885
+        @Option(help: "Fail below this lead-unit accuracy.") var minDepartment = 0.885
         @Option(help: "Fail below this urgent recall.") var minUrgentRecall = 0.97
-        @Option(help: "Fail below this urgent precision.") var minUrgentPrecision = 0.68
+        @Option(help: "Fail below this urgent precision.") var minUrgentPrecision = 0.69
         @Flag(help: "Tune without touching the held-out appeals: learn from four of every five training appeals, measure on the fifth.")
         var validation = false
         @Flag(help: "Tune on voices the model never saw: learn from every voice of the training appeals but one, measure on that one, for each.")
@@ -272,9 +272,9 @@ extension Evaluate {
         // Precision first: a wrong merge leaves a citizen's problem unhandled.
         @Option(help: "Fail below this precision.") var minPrecision = 0.95
         @Option(help: "Fail below this precision on the district-only pairs (the target is 95%, which it measures).") var minDistrictOnlyPrecision = 0.95
-        @Option(help: "Fail below this recall (pairs whose street the channel or the text gives; the target is 85%; it measures 82%).") var minRecall = 0.80
-        @Option(help: "Fail below this recall on pairs whose channel gave only the district (the target is 70%; it measures 71%).")
-        var minDistrictOnlyRecall = 0.70
+        @Option(help: "Fail below this recall (pairs whose street the channel or the text gives; the target is 85%, which it measures).") var minRecall = 0.82
+        @Option(help: "Fail below this recall on pairs whose channel gave only the district (the target is 70%; it measures 77%).")
+        var minDistrictOnlyRecall = 0.72
         @Option(help: "Hours two reports of one incident may be apart.") var windowHours = 72
         @Option(help: "Share of place mentions the other report must name too.") var minPlaceOverlap = DuplicateDetector.Parameters().minPlaceOverlap
         @Option(help: "Overlap of the two reports' leading catalog items that makes them one problem.")

@@ -425,7 +425,9 @@ import Testing
             #expect(try await fleet.call(.post, path + "/accept", key: key, [:]).0 == .ok)
             for part in parts where part.role != "lead" {
                 let coKey = try await fleet.key(part.department)
-                #expect(try await fleet.call(.post, "/v1/departments/\(part.department)/tickets/\(parent)/reply", key: coKey, ["text": "已配合排查"]).0 == .ok)
+                let coPath = "/v1/departments/\(part.department)/tickets/\(parent)"
+                #expect(try await fleet.call(.post, coPath + "/accept", key: coKey, [:]).0 == .ok)
+                #expect(try await fleet.call(.post, coPath + "/reply", key: coKey, ["text": "已配合排查"]).0 == .ok)
             }
             #expect(try await fleet.call(.post, path + "/reply", key: key, ["text": "已更换路灯线路，恢复照明"]).0 == .ok)
             try await eventually(timeout: .seconds(15), "the linked citizen's SMS of the reply") {
