@@ -18,10 +18,11 @@ public struct DuplicateDetector: Sendable {
         public var window: Duration
         /// The share of both reports' place mentions the other names too.
         public var minPlaceOverlap: Double
-        /// How much of the two reports' problem distributions must coincide.
+        /// How much of the two reports' (tempered) problem distributions must coincide: tempered
+        /// distributions overlap more, so this is a little above the 0.3 the raw ones were held to.
         public var minProblemSimilarity: Double
 
-        public init(window: Duration = .seconds(72 * 3600), minPlaceOverlap: Double = 0.5, minProblemSimilarity: Double = 0.3) {
+        public init(window: Duration = .seconds(72 * 3600), minPlaceOverlap: Double = 0.5, minProblemSimilarity: Double = 0.33) {
             self.window = window
             self.minPlaceOverlap = minPlaceOverlap
             self.minProblemSimilarity = minProblemSimilarity

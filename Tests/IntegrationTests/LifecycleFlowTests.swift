@@ -392,7 +392,7 @@ import Testing
 
     @Test func aSecondReportOfOneIncidentIsLinkedHandledOnceAndItsCitizenHearsTheReply() async throws {
         try await withFleet { fleet in
-            let (parentCode, parent, parts) = try await fleet.submit("民康路和民旺路路口的路灯坏了，晚上整个路口漆黑一片，很危险", district: "longhua",
+            let (parentCode, parent, parts) = try await fleet.submit("民康路和民旺路交汇处那几盏路灯坏了，晚上一片漆黑，走路很危险", district: "longhua",
                                                             address: "民治街道民康路与民旺路交汇处")
             let (childCode, child, childParts) = try await fleet.submit("民旺路和民康路路口那几盏路灯一直不亮，晚上黑漆漆的", district: "longhua",
                                                                         address: "民治街道民旺路", phone: "13800138002", placedAs: "linked")
