@@ -18,10 +18,9 @@ swift build --build-tests "$@"
 export SUBAN_BIN="$(swift build --show-bin-path "$@")/suban"
 swift test --skip-build "$@"
 "$SUBAN_BIN" evaluate classifier   # held-out category, lead unit and urgency; fails below its bars
-bash scripts/dispatch-http.sh "$@"  # the same held-out appeals over HTTP through a running fleet
+bash scripts/dispatch-http.sh "$@"  # the labelled duplicate pairs, then the held-out appeals, over HTTP through a running fleet
 "$SUBAN_BIN" evaluate places       # street offices from the places citizens name, on held-out appeals
 "$SUBAN_BIN" evaluate duplicates   # precision and recall on the labelled pairs; fails below its bars
-bash scripts/duplicates-http.sh "$@"  # the same pairs over HTTP through a running fleet
 bash scripts/fuzz.sh 10            # schemathesis against a live intake and api: no 5xx, every answer as documented
 PG_DOWN=${CHAOS_PG_DOWN:-75} bash scripts/chaos.sh "${CHAOS_SECONDS:-60}" "$@"   # the fleet under load, killed, restarted, 75 s without PostgreSQL: nothing lost, nothing buried
 bash scripts/browser-test.sh "$@"             # every console page in headless Chromium; screenshots in artifacts/browser/

@@ -10,7 +10,9 @@ Only the standard library; exits 1 under the bars.
     INTAKE_URL=http://127.0.0.1:8080 API_URL=http://127.0.0.1:8081 SUBAN_BIN=.build/debug/suban \\
         tests/dispatch/duplicate_pairs_over_http.py [DATA_DIR] [--min-recall 0.8 ...]
 """
-import argparse, json, os, re, subprocess, sys, time, urllib.error, urllib.request, uuid
+import argparse, json, os, re, subprocess, sys, time, uuid
+
+from fleet_http import call
 
 here = os.path.dirname(os.path.abspath(__file__))
 parser = argparse.ArgumentParser()
@@ -24,25 +26,6 @@ args = parser.parse_args()
 intake, api, suban = os.environ["INTAKE_URL"].rstrip("/"), os.environ["API_URL"].rstrip("/"), os.environ["SUBAN_BIN"]
 run = uuid.uuid4().hex[:8]
 line_pattern = re.compile(r"^([=≠])\s+(\d+(?:\.\d+)?)h\s+(?:@(\S+)\s+)?\|\s*(.+?)\s*\|\|\s*(.+?)\s*$")
-
-
-def call(method, url, body=None, key=None):
-    headers = {"Content-Type": "application/json"}
-    if key:
-        headers["Authorization"] = f"Bearer {key}"
-    request = urllib.request.Request(url, data=json.dumps(body).encode() if body is not None else None, method=method, headers=headers)
-    for attempt in range(20):
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, json.loads(response.read() or b"null")
-        except urllib.error.HTTPError as error:
-            if error.code in (429, 503):
-                time.sleep(0.2 * (attempt + 1))
-                continue
-            return error.code, json.loads(error.read() or b"null")
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.2 * (attempt + 1))
-    raise SystemExit(f"{url}: no answer")
 
 
 keys = {}

@@ -7,8 +7,10 @@ standard library; exits 1 under the bars.
     INTAKE_URL=http://127.0.0.1:8080 API_URL=http://127.0.0.1:8081 \
         tests/dispatch/held_out_over_http.py [DATA_DIR] [--min-category 0.9 ...]
 """
-import argparse, glob, json, os, sys, time, urllib.error, urllib.request, uuid
+import argparse, glob, json, os, sys, time, uuid
 from concurrent.futures import ThreadPoolExecutor
+
+from fleet_http import call
 
 here = os.path.dirname(os.path.abspath(__file__))
 parser = argparse.ArgumentParser()
@@ -29,23 +31,6 @@ for line in open(os.path.join(args.data, "catalog.jsonl"), encoding="utf-8"):
 appeals = [json.loads(line) for path in sorted(glob.glob(os.path.join(args.data, "appeals/held-out/*.jsonl")))
            for line in open(path, encoding="utf-8") if line.strip()]
 run = uuid.uuid4().hex[:8]
-
-
-def call(method, url, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
-    for attempt in range(20):
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, json.loads(response.read() or b"null")
-        except urllib.error.HTTPError as error:
-            if error.code in (429, 503):
-                time.sleep(0.2 * (attempt + 1))
-                continue
-            return error.code, json.loads(error.read() or b"null")
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.2 * (attempt + 1))
-    raise SystemExit(f"{url}: no answer")
 
 
 def submit(indexed):
