@@ -24,12 +24,11 @@ public final class ClientRateLimiter: Sendable {
     }
 
     public let configuration: Configuration
-    private let buckets = Mutex<[String: TokenBucket]>([:])
-    private let clock = ContinuousClock()
-    private let started = ContinuousClock.now
+    private let buckets: ClientBuckets
 
     public init(configuration: Configuration) {
         self.configuration = configuration
+        buckets = ClientBuckets(rate: configuration.rate, burst: configuration.burst)
     }
 
     /// Throws `429` with `Retry-After` when the client is over its rate.
@@ -37,15 +36,7 @@ public final class ClientRateLimiter: Sendable {
         guard configuration.rate > 0 else { return }
         let client = client(request, context)
         guard !configuration.exempt.contains(client) else { return }
-        let now = (clock.now - started).seconds
-        let wait = buckets.withLock { buckets -> Double? in
-            // Forget clients whose buckets have refilled, so a scan of many addresses cannot grow the table without end.
-            if buckets.count > 50_000 { buckets = buckets.filter { !$0.value.isFull(now: now) } }
-            var bucket = buckets[client] ?? TokenBucket(rate: configuration.rate, burst: configuration.burst, now: now)
-            defer { buckets[client] = bucket }
-            return bucket.take(now: now)
-        }
-        if let wait {
+        if let wait = buckets.take(client) {
             throw APIError(.tooManyRequests, code: "rate_limited",
                            message: "more than \(configuration.rate) appeals a second from \(client); retry later",
                            retryAfter: max(1, Int(wait.rounded(.up))))
@@ -66,6 +57,40 @@ public final class ClientRateLimiter: Sendable {
             client = hop
         }
         return client
+    }
+}
+
+/// A token bucket per client, for intake's rate and the api's refused keys.
+final class ClientBuckets: Sendable {
+    let rate: Double
+    let burst: Double
+    private let buckets = Mutex<[String: TokenBucket]>([:])
+    private let started = ContinuousClock.now
+
+    init(rate: Double, burst: Double) {
+        self.rate = rate
+        self.burst = burst
+    }
+
+    /// Takes a token of `client`'s; nil when taken, else the seconds until one is there.
+    func take(_ client: String) -> Double? {
+        let now = (ContinuousClock.now - started).seconds
+        return buckets.withLock { buckets in
+            // Forget clients whose buckets have refilled, so a scan of many addresses cannot grow the table without end.
+            if buckets.count > 50_000 { buckets = buckets.filter { !$0.value.isFull(now: now) } }
+            var bucket = buckets[client] ?? TokenBucket(rate: rate, burst: burst, now: now)
+            defer { buckets[client] = bucket }
+            return bucket.take(now: now)
+        }
+    }
+
+    /// The seconds until `client` has a token again, nil when it has one; takes nothing.
+    func wait(_ client: String) -> Double? {
+        let now = (ContinuousClock.now - started).seconds
+        return buckets.withLock { buckets in
+            guard let bucket = buckets[client], bucket.isEmpty(now: now) else { return nil }
+            return bucket.secondsUntilToken(now: now)
+        }
     }
 }
 

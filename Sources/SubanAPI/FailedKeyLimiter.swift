@@ -1,7 +1,5 @@
 import Foundation
 import Hummingbird
-import SubanCore
-import Synchronization
 
 /// Stops key guessing on the api role: every request whose bearer key is refused (401) takes a
 /// token from its client's bucket, and a client whose bucket is empty gets `429` before any key
@@ -22,41 +20,28 @@ public final class FailedKeyLimiter: RouterMiddleware, Sendable {
     }
 
     let configuration: Configuration
-    private let buckets = Mutex<[String: TokenBucket]>([:])
-    private let started = ContinuousClock.now
+    private let buckets: ClientBuckets
 
     public init(configuration: Configuration) {
         self.configuration = configuration
+        buckets = ClientBuckets(rate: configuration.rate, burst: configuration.burst)
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let client = ClientRateLimiter.client(peer: context.remoteAddress?.ipAddress, forwardedFor: request.headers[values: .init("X-Forwarded-For")!],
                                               trustedProxies: configuration.trustedProxies)
         guard !configuration.exempt.contains(client), request.headers[.authorization] != nil else { return try await next(request, context) }
-        let now = (ContinuousClock.now - started).seconds
-        if let wait = buckets.withLock({ buckets -> Double? in
-            guard let bucket = buckets[client] else { return nil }
-            return bucket.isEmpty(now: now) ? bucket.secondsUntilToken(now: now) : nil
-        }) {
+        if let wait = buckets.wait(client) {
             throw APIError(.tooManyRequests, code: "too_many_refused_keys", message: "too many refused keys from \(client); retry later",
                            retryAfter: max(1, Int(wait.rounded(.up))))
         }
         do {
             let response = try await next(request, context)
-            if response.status == .unauthorized { refused(client, now: now) }
+            if response.status == .unauthorized { _ = buckets.take(client) }
             return response
         } catch let error as APIError where error.status == .unauthorized {
-            refused(client, now: now)
+            _ = buckets.take(client)
             throw error
-        }
-    }
-
-    private func refused(_ client: String, now: Double) {
-        buckets.withLock { buckets in
-            if buckets.count > 50_000 { buckets = buckets.filter { !$0.value.isFull(now: now) } }
-            var bucket = buckets[client] ?? TokenBucket(rate: configuration.rate, burst: configuration.burst, now: now)
-            _ = bucket.take(now: now)
-            buckets[client] = bucket
         }
     }
 }

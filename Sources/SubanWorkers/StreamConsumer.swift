@@ -163,8 +163,9 @@ public struct StreamConsumer: Sendable {
             return
         }
         for pending in poison {
-            let recorded = try await redis.send("HGET", c.failures, pending.id).string
-            let counted = Int(try await redis.send("HGET", c.failures, Self.countField(pending.id)).string ?? "") ?? 0
+            let failure = try await redis.send("HMGET", c.failures, pending.id, Self.countField(pending.id)).array ?? []
+            let recorded = failure.first?.string
+            let counted = Int(failure.dropFirst().first?.string ?? "") ?? 0
             // Delivered often but failing only in an outage: not poison, it is retried. Delivered often
             // and never failing: its consumers were killed holding it, also not poison — unless it
             // took down every consumer it reached (twice the deliveries, no error recorded).
