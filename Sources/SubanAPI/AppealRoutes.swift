@@ -45,9 +45,7 @@ public struct IntakeRoutes: Sendable {
                            message: failure.errors.map { "\($0.field): \($0.reason)" }.joined(separator: "; "), fields: failure.errors)
         }
         do {
-            let ticket = NewTicket(appeal: appeal, calendar: await calendars?.current ?? .china)
-            await calendars?.noteProvisional(ticket.replyDeadline)
-            let receipt = try await batcher.submit(ticket)
+            let receipt = try await record(appeal)
             guard !receipt.conflict else {
                 // The appeal is not recorded: the channel must send it under a ref of its own.
                 StageMetrics.appeal("conflict")
@@ -62,6 +60,12 @@ public struct IntakeRoutes: Sendable {
         }
     }
 
+    /// Stores `appeal` as a new ticket with its statutory deadline; returns once it is durable.
+    func record(_ appeal: Appeal) async throws -> IntakeReceipt {
+        let ticket = NewTicket(appeal: appeal, calendar: await calendars?.current ?? .china)
+        await calendars?.noteProvisional(ticket.replyDeadline)
+        return try await batcher.submit(ticket)
+    }
 }
 
 /// The 202 body: enough for the channel to show the citizen and to track the ticket.

@@ -16,6 +16,8 @@ public struct RouteSet: Sendable {
     public var operators: OperatorRoutes?
     public var analytics: AnalyticsRoutes?
     public var console: ConsoleRoutes?
+    /// Open311 GeoReport v2 (the intake role).
+    public var open311: Open311Routes?
     /// The Prometheus text exposition, served at `/metrics` when set.
     public var metrics: (@Sendable () -> String)?
     /// Answers 429 to a client that keeps sending refused keys (the api role).
@@ -68,6 +70,7 @@ public func buildRouter(_ routes: RouteSet) -> Hummingbird.Router<SubanRequestCo
     routes.operators?.register(on: router)
     routes.analytics?.register(on: router)
     routes.console?.register(on: router)
+    routes.open311?.register(on: router)
     if let metrics = routes.metrics { router.get("/metrics") { _, _ in metricsResponse(metrics()) } }
     return router
 }

@@ -36,4 +36,30 @@ enum RequestBody {
         }
         return value
     }
+
+    /// An `application/x-www-form-urlencoded` body as its (name, value) pairs, in order.
+    static func form(_ request: Request, limit: Int) async throws -> [(name: String, value: String)] {
+        let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        guard type == "application/x-www-form-urlencoded" else {
+            throw Open311Error(.badRequest, ["Content-Type: send application/x-www-form-urlencoded"])
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw Open311Error(.contentTooLarge, ["body: at most \(limit) bytes"])
+        }
+        var pairs: [(name: String, value: String)] = []
+        for part in String(decoding: buffer.readableBytesView, as: UTF8.self).split(separator: "&") where !part.isEmpty {
+            let halves = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decoded(_ text: Substring) throws -> String {
+                guard let value = text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding else {
+                    throw Open311Error(.badRequest, ["body: malformed percent-encoding in '\(part.prefix(40))'"])
+                }
+                return value
+            }
+            pairs.append((try decoded(halves[0]), try decoded(halves.count > 1 ? halves[1] : "")))
+        }
+        return pairs
+    }
 }

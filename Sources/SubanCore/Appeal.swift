@@ -7,6 +7,11 @@ public enum Channel: String, Sendable, Codable, CaseIterable {
     case web
     case mailbox            // 政府信箱
     case enterprise         // 企事速办
+    case open311            // GeoReport v2 clients, through the Open311 endpoint only
+
+    /// The channels `POST /v1/appeals` takes; Open311 requests come through their own endpoint,
+    /// which lists them publicly, so no other client may file one.
+    public static let direct: Set<Channel> = Set(allCases).subtracting([.open311])
 }
 
 /// The citizen's own label for the appeal; it sets the statutory time limit.
@@ -77,9 +82,12 @@ public struct Appeal: Sendable, Hashable, Codable {
     public var location: Location
     public var contact: Contact
     public var attachments: [Attachment]
+    /// The catalog item the citizen chose, where the channel offers a choice (an Open311 service):
+    /// dispatch reads its name as the appeal's title, and still decides from the whole text.
+    public var requestedItem: String?
 
     public init(channel: Channel, channelRef: String, type: AppealType, urgent: Bool, text: String,
-                location: Location, contact: Contact, attachments: [Attachment]) {
+                location: Location, contact: Contact, attachments: [Attachment], requestedItem: String? = nil) {
         self.channel = channel
         self.channelRef = channelRef
         self.type = type
@@ -88,5 +96,6 @@ public struct Appeal: Sendable, Hashable, Codable {
         self.location = location
         self.contact = contact
         self.attachments = attachments
+        self.requestedItem = requestedItem
     }
 }

@@ -29,9 +29,12 @@ public struct AppealLimits: Sendable, Hashable {
 /// Pure: tested table by table, and the only gate between the network and the store.
 public struct AppealValidator: Sendable {
     public var limits: AppealLimits
+    /// The channels this endpoint files appeals for.
+    public var channels: Set<Channel>
 
-    public init(limits: AppealLimits = AppealLimits()) {
+    public init(limits: AppealLimits = AppealLimits(), channels: Set<Channel> = Channel.direct) {
         self.limits = limits
+        self.channels = channels
     }
 
     public func validate(_ body: JSONValue) -> Result<Appeal, ValidationFailure> {
@@ -42,7 +45,11 @@ public struct AppealValidator: Sendable {
         var reader = ObjectReader(root, path: "", errors: errors)
         reader.rejectUnknown(["channel", "channel_ref", "type", "urgent", "text", "location", "contact", "attachments"])
 
-        let channel = reader.enumeration("channel", Channel.self)
+        var channel = reader.enumeration("channel", Channel.self)
+        if let given = channel, !channels.contains(given) {
+            reader.fail("channel", "'\(given.rawValue)' appeals are not filed here; one of \(channels.map(\.rawValue).sorted().joined(separator: ", "))")
+            channel = nil
+        }
         let channelRef = reader.string("channel_ref", maxCharacters: limits.maxChannelRefCharacters)
         if let channelRef, channelRef.contains(where: { $0.isWhitespace || $0.isNewline }) {
             reader.fail("channel_ref", "must not contain whitespace")

@@ -8,11 +8,14 @@ public struct Dispatcher: Sendable {
         public var text: String
         public var urgentFlag: Bool
         public var location: Location
+        /// The catalog item the citizen chose (`Appeal.requestedItem`).
+        public var requestedItem: String?
 
-        public init(text: String, urgentFlag: Bool, location: Location) {
+        public init(text: String, urgentFlag: Bool, location: Location, requestedItem: String? = nil) {
             self.text = text
             self.urgentFlag = urgentFlag
             self.location = location
+            self.requestedItem = requestedItem
         }
     }
 
@@ -61,7 +64,10 @@ public struct Dispatcher: Sendable {
     public var classifier: Classifier { model.classifier }
 
     public func decide(_ input: Input) -> Decision {
-        let features = TextFeatures.of(input.text)
+        // A chosen service is read as the appeal's title: a strong word for its item, which a
+        // text about something else still outweighs (citizens pick the nearest service, not always the right one).
+        let chosen = input.requestedItem.flatMap(catalog.item(code:))
+        let features = TextFeatures.of(chosen.map { "\($0.name)：\(input.text)" } ?? input.text)
         let classification = model.classifier.classify(features: features)
         let item = classification.itemCode.flatMap(catalog.item(code:))
         let urgency = model.urgency.assess(input.text, features: features, item: item)
@@ -69,7 +75,7 @@ public struct Dispatcher: Sendable {
         guard let item else {
             return .triage(reason: "no catalog item matches the text", classification: classification, urgent: urgent)
         }
-        guard model.urgency.lexicon.namesASubject(input.text) else {
+        guard chosen != nil || model.urgency.lexicon.namesASubject(input.text) else {
             return .triage(reason: "no catalog item: the text names no subject", classification: classification, urgent: urgent)
         }
         guard classification.confidence >= triageThreshold else {

@@ -9,6 +9,7 @@ import SubanCore
 ///   tunes on: only `suban evaluate` reads them;
 /// - `hazards.json`: the urgency lexicon;
 /// - `gazetteer.csv`: places citizens name, with their district and street office;
+/// - `open311.json`: the attributes of the Open311 services (the catalog's items);
 /// - `places/held-out.jsonl`: appeals naming a place but not its street office, labelled
 ///   with the street, written apart from the gazetteer: only `suban evaluate places` reads them.
 ///
@@ -38,6 +39,10 @@ public struct ShippedData: Sendable {
     /// training appeals in memory.
     public static let shippedLexicon: HazardLexicon = shipped(lexicon(in:))
     public static let shippedGazetteer: Gazetteer = shipped(gazetteer(in:))
+    /// `open311.json`: the attributes Open311 clients may send, and the type of a request without them.
+    public static let open311: Open311.Definition = shipped { folder in
+        try JSONDecoder().decode(Open311.Definition.self, from: Data(contentsOf: folder.appendingPathComponent("open311.json")))
+    }
 
     static func shipped<T>(_ read: (URL) throws -> T) -> T {
         guard let folder = Bundle.module.url(forResource: "data", withExtension: nil) else { fatalError("SubanData's data folder is missing") }

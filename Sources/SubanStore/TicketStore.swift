@@ -91,7 +91,7 @@ public enum TicketStore {
                 "dispatch_due_at": JSONValue(SLAPolicy.dispatchDeadline(receivedAt: ticket.receivedAt, urgent: appeal.urgent)),
                 "reply_due_at": JSONValue(reply.at), "reply_due_provisional": .bool(reply.provisional),
                 "intervene_due_at": SLAPolicy.interventionDeadline(receivedAt: ticket.receivedAt, urgent: appeal.urgent).map(JSONValue.init) ?? .null,
-                "appeal_digest": .string(ticket.appealDigest),
+                "appeal_digest": .string(ticket.appealDigest), "requested_item": JSONValue(appeal.requestedItem),
             ]
             return row
         }
@@ -102,14 +102,15 @@ public enum TicketStore {
                     id uuid, tracking_code text, channel text, channel_ref text, type text, urgent boolean, text text,
                     district_code text, street_code text, community text, address text, latitude float8, longitude float8,
                     anonymous boolean, attachments jsonb, phone text, received_at timestamptz, dispatch_due_at timestamptz,
-                    reply_due_at timestamptz, reply_due_provisional boolean, intervene_due_at timestamptz, appeal_digest text)
+                    reply_due_at timestamptz, reply_due_provisional boolean, intervene_due_at timestamptz, appeal_digest text,
+                    requested_item text)
             ), inserted AS (
                 INSERT INTO tickets (id, tracking_code, channel, channel_ref, type, urgent, text, district_code, street_code,
                                      community, address, latitude, longitude, anonymous, attachments, status, received_at, dispatch_due_at,
-                                     reply_due_at, reply_due_provisional, intervene_due_at, appeal_digest)
+                                     reply_due_at, reply_due_provisional, intervene_due_at, appeal_digest, requested_item)
                 SELECT id, tracking_code, channel, channel_ref, type, urgent, text, district_code, street_code,
                        community, address, latitude, longitude, anonymous, attachments, 'received', received_at, dispatch_due_at,
-                       reply_due_at, reply_due_provisional, intervene_due_at, appeal_digest
+                       reply_due_at, reply_due_provisional, intervene_due_at, appeal_digest, requested_item
                 FROM input
                 ON CONFLICT (channel, channel_ref) DO NOTHING
                 RETURNING id, channel, type, urgent, received_at, dispatch_due_at
@@ -172,15 +173,19 @@ public enum TicketStore {
         guard !ids.isEmpty else { return [] }
         let list = "{" + ids.map(\.postgresText).joined(separator: ",") + "}"
         return try connection.query("""
-            SELECT id, status, received_at, text, urgent, district_code, street_code, community, address
+            SELECT id, status, received_at, text, urgent, district_code, street_code, community, address, latitude, longitude, requested_item
             FROM tickets WHERE id = ANY($1::uuid[])
             """, [list]).map { row in
-            DispatchCandidate(
+            let latitude: Double? = try row.decodeIfPresent("latitude"), longitude: Double? = try row.decodeIfPresent("longitude")
+            let coordinates = latitude.flatMap { latitude in longitude.map { Coordinates(latitude: latitude, longitude: $0) } }
+            return DispatchCandidate(
                 id: try row.decode("id"), status: try row.decode("status"), receivedAt: try row.decode("received_at"),
                 input: Dispatcher.Input(
                     text: try row.decode("text"), urgentFlag: try row.decode("urgent"),
                     location: Location(districtCode: try row.decodeIfPresent("district_code"), streetCode: try row.decodeIfPresent("street_code"),
-                                       community: try row.decodeIfPresent("community"), address: try row.decodeIfPresent("address"))))
+                                       community: try row.decodeIfPresent("community"), address: try row.decodeIfPresent("address"),
+                                       coordinates: coordinates),
+                    requestedItem: try row.decodeIfPresent("requested_item")))
         }
     }
 

@@ -3,11 +3,12 @@ import Foundation
 import Hummingbird
 import ServiceLifecycle
 import SubanAPI
+import SubanData
 import SubanWorkers
 
 /// The intake role: the appeals endpoint, its group-commit batcher and an outbox relay.
 struct Intake: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Serve POST /v1/appeals; record tickets and queue them for dispatch.")
+    static let configuration = CommandConfiguration(abstract: "Serve POST /v1/appeals and Open311; record tickets and queue them for dispatch.")
 
     @OptionGroup var options: CommonOptions
     @Option(help: "Listen address (env HOST).") var host: String = Environment.string("HOST") ?? "127.0.0.1"
@@ -20,6 +21,16 @@ struct Intake: AsyncParsableCommand {
     var rateExempt: String = Environment.string("INTAKE_RATE_EXEMPT") ?? ClientRateLimiter.Configuration().exempt.sorted().joined(separator: ",")
     @Option(help: "Comma-separated proxy addresses or networks (the gateway's) whose X-Forwarded-For names the client; none by default (env TRUSTED_PROXIES).")
     var trustedProxies: String = Environment.string("TRUSTED_PROXIES") ?? ""
+    @Option(help: "Where Open311 GeoReport v2 is served; empty: not at all (env OPEN311_ROOT).")
+    var open311Root: String = Environment.string("OPEN311_ROOT") ?? Open311Routes.Configuration().root
+    @Option(help: "The Open311 jurisdiction_id served (env OPEN311_JURISDICTION).")
+    var open311Jurisdiction: String = Environment.string("OPEN311_JURISDICTION") ?? Open311Routes.Configuration().jurisdiction
+
+    func validate() throws {
+        guard open311Root.isEmpty || (open311Root.hasPrefix("/") && !open311Root.hasSuffix("/")) else {
+            throw ValidationError("--open311-root must start with / and not end with one, e.g. /open311/v2")
+        }
+    }
 
     func run() async throws {
         let logger = options.logger(role: "intake")
@@ -35,8 +46,12 @@ struct Intake: AsyncParsableCommand {
         let batcher = IntakeBatcher(configuration: batcherConfiguration, postgres: infrastructure.postgres, outbox: outbox, logger: logger)
         let relay = OutboxRelay(publisher: infrastructure.publisher, logger: logger)
         let calendars = try await infrastructure.calendars(logger: logger)
-        var routes = RouteSet(intake: IntakeRoutes(batcher: batcher, calendars: calendars, limiter: ClientRateLimiter(configuration: limits)),
-                              citizen: CitizenRoutes(postgres: infrastructure.postgres))
+        let intake = IntakeRoutes(batcher: batcher, calendars: calendars, limiter: ClientRateLimiter(configuration: limits))
+        var routes = RouteSet(intake: intake, citizen: CitizenRoutes(postgres: infrastructure.postgres))
+        if !open311Root.isEmpty {
+            routes.open311 = Open311Routes(configuration: .init(root: open311Root, jurisdiction: open311Jurisdiction), postgres: infrastructure.postgres,
+                                           intake: intake, definition: ShippedData.open311)
+        }
         routes.metrics = Observability.render
         // Shut down in reverse: HTTP first, then the batcher drains into the queue, then the queue drains to Redis.
         let app = buildApplication(routes, host: host, port: port, services: [calendars, relay, outbox, batcher], logger: logger)

@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
+import SubanCore
 import SubanStore
 
 /// Department and operator API keys: create (the token is printed once), list and revoke.
 struct Keys: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Create, list or revoke API keys for departments and operators.",
+    static let configuration = CommandConfiguration(abstract: "Create, list or revoke API keys for departments, operators and channels.",
                                                     subcommands: [Create.self, List.self, Revoke.self])
 
     struct Create: AsyncParsableCommand {
@@ -12,16 +13,22 @@ struct Keys: AsyncParsableCommand {
         @OptionGroup var options: CommonOptions
         @Option(help: "The department the key acts for, e.g. futian:urban-management.") var department: String?
         @Flag(help: "An operator key (triage, arbitration, callback visits) instead of a department key.") var `operator` = false
+        @Option(help: "A channel's key, e.g. open311: its client files appeals as that channel and does nothing else.") var channel: String?
         @Option(help: "Who holds the key, e.g. a desk or a person; unique labels make revoking easy.") var label: String
         @Option(help: "Days until the key stops working; none: until revoked.") var expiresInDays: Int?
 
         func validate() throws {
-            guard (department != nil) != `operator` else { throw ValidationError("give exactly one of --department and --operator") }
+            guard [department != nil, `operator`, channel != nil].filter({ $0 }).count == 1 else {
+                throw ValidationError("give exactly one of --department, --operator and --channel")
+            }
+            if let channel, Channel(rawValue: channel) == nil {
+                throw ValidationError("no channel '\(channel)'; one of \(Channel.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
             if let expiresInDays, expiresInDays < 1 { throw ValidationError("--expires-in-days must be 1 or more") }
         }
 
         func run() async throws {
-            let (department, label) = (department, label)
+            let (department, label, channel) = (department, label, channel.flatMap(Channel.init(rawValue:)))
             let expiresAt = expiresInDays.map { Date().addingTimeInterval(Double($0) * 86_400) }
             let created = try await options.withDatabase(role: "keys") { connection in
                 if let department {
@@ -29,6 +36,7 @@ struct Keys: AsyncParsableCommand {
                         throw ValidationError("no department '\(department)'")
                     }
                 }
+                if let channel { return try APIKeys.create(channel: channel, label: label, expiresAt: expiresAt, on: connection) }
                 return try APIKeys.create(department: department, label: label, expiresAt: expiresAt, on: connection)
             }
             FileHandle.standardError.write(Data("key \(created.id)\(expiresAt.map { ", expires \($0.formatted(.iso8601))" } ?? ""); revoke with: suban keys revoke --id \(created.id)\n".utf8))
@@ -42,9 +50,9 @@ struct Keys: AsyncParsableCommand {
 
         func run() async throws {
             let keys = try await options.withDatabase(role: "keys") { try APIKeys.list(on: $0) }
-            print(["id", "role", "department", "label", "created", "expires", "revoked"].joined(separator: "\t"))
+            print(["id", "role", "unit or channel", "label", "created", "expires", "revoked"].joined(separator: "\t"))
             for key in keys {
-                print([String(key.id), key.role, key.department ?? "-", key.label, key.createdAt.formatted(.iso8601),
+                print([String(key.id), key.role, key.department ?? key.channel ?? "-", key.label, key.createdAt.formatted(.iso8601),
                        key.expiresAt?.formatted(.iso8601) ?? "-", key.revokedAt?.formatted(.iso8601) ?? "-"].joined(separator: "\t"))
             }
         }

@@ -90,6 +90,19 @@ import SubanData
         #expect(item == nil)
     }
 
+    /// An Open311 service the citizen chose is read as the appeal's title: a text that says little
+    /// goes to that service, and one that names its own problem plainly still wins.
+    @Test func aChosenServiceIsTheAppealsTitle() {
+        let place = Location(districtCode: "futian", address: "华强北路")
+        let vague = dispatcher.decide(.init(text: "麻烦帮我处理一下谢谢", urgentFlag: false, location: place, requestedItem: "urban-management.street-vendor"))
+        guard case .assign(let assignment) = vague else { Issue.record("not assigned: \(vague)"); return }
+        #expect(assignment.item.code == "urban-management.street-vendor")
+        let plain = dispatcher.decide(.init(text: "楼上装修电钻从早上七点响到晚上十点，周末也不停", urgentFlag: false, location: place,
+                                            requestedItem: "urban-management.street-vendor"))
+        guard case .assign(let decided) = plain else { Issue.record("not assigned: \(plain)"); return }
+        #expect(decided.item.categoryCode == "noise")
+    }
+
     @Test func streetDutyWithNoPlaceGoesToTriage() {
         let decision = dispatcher.decide(.init(text: "路边摊占道经营", urgentFlag: false, location: Location(address: "不知道")))
         guard case .triage(let reason, _, _, let item) = decision else { Issue.record("assigned: \(decision)"); return }
