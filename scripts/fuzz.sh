@@ -32,6 +32,7 @@ await_health "http://127.0.0.1:$api_port" "$log_dir/api.log"
 operator_key=$("$bin" keys create --operator --label "fuzz-$RANDOM" 2>/dev/null)
 department=longhua:urban-management
 department_key=$("$bin" keys create --department "$department" --label "fuzz-$RANDOM" 2>/dev/null)
+hotline_key=$("$bin" keys create --channel hotline --label "fuzz-$RANDOM" 2>/dev/null)
 # The department's own paths, so a department key reaches the handlers instead of 403.
 printf '[parameters]\n"path.department" = "%s"\n' "$department" >"$log_dir/schemathesis.toml"
 
@@ -42,8 +43,8 @@ run() {
 }
 status=0
 config=()
-echo "fuzzing intake (POST /v1/appeals) on :$intake_port"
-run "http://127.0.0.1:$intake_port" --include-path-regex '^/v1/appeals$' || status=1
+echo "fuzzing intake (POST /v1/appeals) on :$intake_port with the hotline's key"
+run "http://127.0.0.1:$intake_port" --include-path-regex '^/v1/appeals$' -H "Authorization: Bearer $hotline_key" || status=1
 echo "fuzzing the citizen and operator routes on :$api_port with an operator key"
 run "http://127.0.0.1:$api_port" --exclude-path-regex '^/v1/(appeals|departments/.*)$' -H "Authorization: Bearer $operator_key" || status=1
 echo "fuzzing $department's routes on :$api_port with its key"

@@ -20,6 +20,7 @@ swift test --skip-build "$@"
 "$SUBAN_BIN" evaluate classifier   # held-out category, lead unit and urgency; fails below its bars
 bash scripts/dispatch-http.sh "$@"  # the labelled duplicate pairs, then the held-out appeals, over HTTP through a running fleet
 bash scripts/open311-http.sh "$@"   # a GeoReport v2 client written from the spec: every Open311 endpoint, both formats, filters, errors
+bash scripts/authorization-matrix.sh "$@"   # every documented operation × every kind of key: who may call what
 "$SUBAN_BIN" evaluate places       # street offices from the places citizens name, on held-out appeals
 "$SUBAN_BIN" evaluate duplicates   # precision and recall on the labelled pairs; fails below its bars
 bash scripts/fuzz.sh 10            # schemathesis against a live intake and api: no 5xx, every answer as documented

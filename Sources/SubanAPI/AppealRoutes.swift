@@ -6,17 +6,20 @@ import SubanCore
 import SubanStore
 import SubanWorkers
 
-/// `POST /v1/appeals`: validate, record durably, answer 202 with the ticket.
+/// `POST /v1/appeals`: authenticate the channel, validate, record durably, answer 202 with the ticket.
 public struct IntakeRoutes: Sendable {
     let batcher: IntakeBatcher
+    /// Each channel files with its own key, and the channel is the key's, not what a body says.
+    let keys: ChannelKeys
     let validator: AppealValidator
     /// Without one, deadlines count with the shipped notices only.
     let calendars: CalendarSource?
     let limiter: ClientRateLimiter?
 
-    public init(batcher: IntakeBatcher, validator: AppealValidator = AppealValidator(), calendars: CalendarSource? = nil,
+    public init(batcher: IntakeBatcher, keys: ChannelKeys, validator: AppealValidator = AppealValidator(), calendars: CalendarSource? = nil,
                 limiter: ClientRateLimiter? = nil) {
         self.batcher = batcher
+        self.keys = keys
         self.validator = validator
         self.calendars = calendars
         self.limiter = limiter
@@ -35,7 +38,19 @@ public struct IntakeRoutes: Sendable {
     }
 
     func submit(_ request: Request) async throws -> Response {
-        let body = try await RequestBody.json(request, limit: validator.limits.maxBodyBytes)
+        let channel = try await keys.channel(of: request)
+        var body = try await RequestBody.json(request, limit: validator.limits.maxBodyBytes)
+        if case .object(var root) = body {
+            // A body may leave the channel out; one that names another channel is refused, not corrected.
+            switch root["channel"] {
+            case nil: root["channel"] = .string(channel.rawValue)
+            case .string(let named) where named != channel.rawValue:
+                throw APIError(.forbidden, code: "wrong_channel", message: "this key files appeals for channel '\(channel.rawValue)' only",
+                               fields: [FieldError("channel", "not this key's channel ('\(channel.rawValue)')")])
+            default: break
+            }
+            body = .object(root)
+        }
         let appeal: Appeal
         switch validator.validate(body) {
         case .success(let valid): appeal = valid

@@ -190,8 +190,7 @@ public struct Open311Routes: Sendable {
         let fields = Dictionary(form.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
         try checkJurisdiction(fields["jurisdiction_id"])
         guard let key = fields["api_key"], !key.isEmpty else { throw Open311Error(.forbidden, ["api_key: required; the platform's operators issue them"]) }
-        let principal = try await read { try APIKeys.principal(token: key, on: $0) }
-        guard case .channel(.open311, _, _) = principal else { throw Open311Error(.forbidden, ["api_key: not a live Open311 channel key"]) }
+        guard try await intake.keys.channel(of: key) == .open311 else { throw Open311Error(.forbidden, ["api_key: not a live Open311 channel key"]) }
 
         let token = TrackingCode.generate()
         let submission: Open311.Submission

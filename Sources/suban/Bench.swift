@@ -32,11 +32,12 @@ struct Bench: AsyncParsableCommand {
         _ = options.logger(role: "bench")
         let infrastructure = try options.infrastructure()
         let machine = ceilings ? try await MachineCeilings.measure(redis: infrastructure.redis, postgres: infrastructure.postgres) : nil
+        let keys = try await LoadGenerator.keys(postgres: infrastructure.postgres, label: "bench-\(UUID().uuidString.prefix(8))")
         if noWait {
             guard let url = URL(string: intake), url.scheme != nil else { throw ValidationError("--intake must be a URL, not '\(intake)'") }
             let bar = ProgressBar(total: count, label: "submitting ")
             let start = ContinuousClock.now
-            let submissions = await LoadGenerator(intakeURL: url, pace: pace).run(count: count, runID: "backlog-\(UUID().uuidString.prefix(8))") { bar.draw($0) }
+            let submissions = await LoadGenerator(intakeURL: url, pace: pace, keys: keys).run(count: count, runID: "backlog-\(UUID().uuidString.prefix(8))") { bar.draw($0) }
             let accepted = submissions.filter { $0.status == 202 }.count
             print("backlog: \(accepted) of \(count) acknowledged in \(String(format: "%.2f", (ContinuousClock.now - start).seconds)) s")
             await infrastructure.shutdown()
@@ -44,7 +45,7 @@ struct Bench: AsyncParsableCommand {
             return
         }
         let cpuBefore = Self.cpuSeconds
-        let run = try await LoadRun.perform(redis: infrastructure.redis, intake: intake, count: count, pace: pace,
+        let run = try await LoadRun.perform(redis: infrastructure.redis, intake: intake, keys: keys, count: count, pace: pace,
                                             runID: "bench-\(UUID().uuidString.prefix(8))", timeout: .seconds(120))
         let (start, submitted, accepted, completed) = (run.started, run.submitted, run.accepted, run.completed)
 

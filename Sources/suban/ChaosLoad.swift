@@ -13,6 +13,7 @@ import FoundationNetworking
 struct ChaosLoad: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "load", abstract: "Send appeals at a steady rate, retrying as a channel does, and record each outcome.")
 
+    @OptionGroup var options: CommonOptions
     @Option(help: "Intake base URLs, comma-separated.") var intake: String = "http://127.0.0.1:8080"
     @Option(help: "Appeals a second.") var rate: Int = 20
     @Option(help: "Seconds of load.") var seconds: Int = 60
@@ -52,6 +53,9 @@ struct ChaosLoad: AsyncParsableCommand {
         configuration.timeoutIntervalForRequest = 10
         let session = URLSession(configuration: configuration)
         let runID = "chaos-\(Int(Date().timeIntervalSince1970))"
+        // Made before the load starts: the run takes PostgreSQL away, and a channel holds its key throughout.
+        let keys = try await options.withInfrastructure(role: "chaos-load") { try await LoadGenerator.keys(postgres: $0.postgres, label: runID) }
+            .mapValues { "Bearer \($0)" }
         let total = rate * seconds
         let tally = Tally()
         let giveUp = Duration.seconds(giveUp)
@@ -70,7 +74,8 @@ struct ChaosLoad: AsyncParsableCommand {
                 try? await Task.sleep(until: start + .milliseconds(index * 1000 / rate))
                 group.addTask {
                     await tally.start()
-                    return await Self.submit(index: index, block: blocks.block(of: index), runID: runID, urls: urls, session: session, giveUp: giveUp, tally: tally)
+                    return await Self.submit(index: index, block: blocks.block(of: index), runID: runID, urls: urls,
+                                             authorization: keys[LoadGenerator.channel(of: index).rawValue] ?? "", session: session, giveUp: giveUp, tally: tally)
                 }
             }
             var results: [Result] = []
@@ -85,7 +90,8 @@ struct ChaosLoad: AsyncParsableCommand {
     }
 
     /// One appeal, retried with the same `channel_ref` until an intake answers it for good.
-    static func submit(index: Int, block: Int, runID: String, urls: [URL], session: URLSession, giveUp: Duration, tally: Tally) async -> Result {
+    static func submit(index: Int, block: Int, runID: String, urls: [URL], authorization: String, session: URLSession, giveUp: Duration,
+                       tally: Tally) async -> Result {
         let sample = SampleAppeals.all[index % SampleAppeals.all.count]
         let channelRef = "\(runID)-\(index)"
         let body = LoadGenerator.body(sample, channelRef: channelRef, index: index, block: block)
@@ -98,6 +104,7 @@ struct ChaosLoad: AsyncParsableCommand {
             attempt += 1
             request.httpMethod = "POST"
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.setValue(authorization, forHTTPHeaderField: "Authorization")
             request.httpBody = body
             var retryAfter = Duration.milliseconds(min(2000, 250 * attempt))
             status = 0

@@ -21,10 +21,10 @@ struct Demo: AsyncParsableCommand {
     func run() async throws {
         _ = options.logger(role: "demo")
         let infrastructure = try options.infrastructure()
-        let run = try await LoadRun.perform(redis: infrastructure.redis, intake: intake, count: count, pace: .inFlight(concurrency),
-                                            runID: "demo-\(Int(Date().timeIntervalSince1970))", timeout: .seconds(60),
-                                            reportAgainEvery: 10)
-        let runID = run.runID
+        let runID = "demo-\(Int(Date().timeIntervalSince1970))"
+        let keys = try await LoadGenerator.keys(postgres: infrastructure.postgres, label: runID)
+        let run = try await LoadRun.perform(redis: infrastructure.redis, intake: intake, keys: keys, count: count, pace: .inFlight(concurrency),
+                                            runID: runID, timeout: .seconds(60), reportAgainEvery: 10)
         let accepted = run.accepted
         let done = run.placedCount
 

@@ -46,7 +46,8 @@ struct Intake: AsyncParsableCommand {
         let batcher = IntakeBatcher(configuration: batcherConfiguration, postgres: infrastructure.postgres, outbox: outbox, logger: logger)
         let relay = OutboxRelay(publisher: infrastructure.publisher, logger: logger)
         let calendars = try await infrastructure.calendars(logger: logger)
-        let intake = IntakeRoutes(batcher: batcher, calendars: calendars, limiter: ClientRateLimiter(configuration: limits))
+        let intake = IntakeRoutes(batcher: batcher, keys: ChannelKeys(postgres: infrastructure.postgres), calendars: calendars,
+                                  limiter: ClientRateLimiter(configuration: limits))
         var routes = RouteSet(intake: intake, citizen: CitizenRoutes(postgres: infrastructure.postgres))
         if !open311Root.isEmpty {
             routes.open311 = Open311Routes(configuration: .init(root: open311Root, jurisdiction: open311Jurisdiction), postgres: infrastructure.postgres,

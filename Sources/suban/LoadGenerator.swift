@@ -3,6 +3,8 @@ import Foundation
 import NIOCore
 import NIOFoundationCompat
 import SubanCore
+import Postgres
+import SubanStore
 
 /// Sends appeals to an intake endpoint, as demo and bench do, over AsyncHTTPClient's
 /// keep-alive connections (cheap enough to offer thousands a second from the same 2 cores).
@@ -28,10 +30,29 @@ struct LoadGenerator {
 
     let appealsURL: String
     let pace: Pace
+    /// The `Authorization` header of each channel's key (`ChannelKeysForLoad`).
+    let authorizations: [String: String]
 
-    init(intakeURL: URL, pace: Pace) {
+    init(intakeURL: URL, pace: Pace, keys: [String: String]) {
         appealsURL = intakeURL.appendingPathComponent("v1/appeals").absoluteString
         self.pace = pace
+        authorizations = keys.mapValues { "Bearer \($0)" }
+    }
+
+    /// The channels generated appeals come from, in turn.
+    static let channels: [SubanCore.Channel] = [.hotline, .miniProgram, .app, .web]
+
+    static func channel(of index: Int) -> SubanCore.Channel { channels[index % channels.count] }
+
+    /// A key for each channel the generator files for, made in the fleet's database and expiring in a day:
+    /// intake takes appeals only with a channel's key.
+    static func keys(postgres: PostgresClient, label: String) async throws -> [String: String] {
+        try await postgres.withConnection { connection in
+            let expiry = Date().addingTimeInterval(86_400)
+            return Dictionary(uniqueKeysWithValues: try channels.map {
+                ($0.rawValue, try APIKeys.create(channel: $0, label: "\(label)-\($0.rawValue)", expiresAt: expiry, on: connection).token)
+            })
+        }
     }
 
     var blocks = AppealBlocks()
@@ -43,10 +64,9 @@ struct LoadGenerator {
         var location: [String: Any] = [:]
         if let district = sample.district { location["district"] = district }
         location["address"] = (sample.address ?? "深圳市") + "\(block)号楼"
-        let channels = ["hotline", "mini-program", "app", "web"]
         let phone = phonePrefix + String(format: "%04d", index % 10_000)
         let contact: [String: Any] = index % 5 == 0 ? ["anonymous": true] : ["phone": phone, "anonymous": false]
-        var object: [String: Any] = ["channel": channels[index % channels.count], "channel_ref": channelRef, "type": sample.type]
+        var object: [String: Any] = ["channel": channel(of: index).rawValue, "channel_ref": channelRef, "type": sample.type]
         object["urgent"] = sample.urgent
         object["text"] = sample.text
         object["location"] = location
@@ -72,8 +92,9 @@ struct LoadGenerator {
             var next = 0
             func launch(due: ContinuousClock.Instant) {
                 let (index, url) = (next, appealsURL)
+                let authorization = authorizations[Self.channel(of: index).rawValue] ?? ""
                 next += 1
-                group.addTask { await Self.submit(bodies[index], channelRef: "\(runID)-\(index)", to: url, due: due, client: client) }
+                group.addTask { await Self.submit(bodies[index], channelRef: "\(runID)-\(index)", to: url, authorization: authorization, due: due, client: client) }
             }
             switch pace {
             case .inFlight(let concurrency):
@@ -100,11 +121,13 @@ struct LoadGenerator {
         return results
     }
 
-    static func submit(_ body: ByteBuffer, channelRef: String, to url: String, due: ContinuousClock.Instant, client: HTTPClient) async -> Submission {
+    static func submit(_ body: ByteBuffer, channelRef: String, to url: String, authorization: String, due: ContinuousClock.Instant,
+                       client: HTTPClient) async -> Submission {
         var submission = Submission(channelRef: channelRef, status: 0, submittedAt: due, answeredAt: due)
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Authorization", value: authorization)
         request.body = .bytes(body)
         if let response = try? await client.execute(request, timeout: .seconds(30)) {
             submission.status = Int(response.status.code)

@@ -15,15 +15,15 @@ struct LoadRun {
     var accepted: [LoadGenerator.Submission] { submissions.filter { $0.status == 202 && $0.ticketID != nil } }
     var placedCount: Int { accepted.filter { completed[$0.ticketID!] != nil }.count }
 
-    static func perform(redis: RedisClient, intake: String, count: Int, pace: LoadGenerator.Pace, runID: String, timeout: Duration,
-                        reportAgainEvery: Int? = nil) async throws -> LoadRun {
+    static func perform(redis: RedisClient, intake: String, keys: [String: String], count: Int, pace: LoadGenerator.Pace, runID: String,
+                        timeout: Duration, reportAgainEvery: Int? = nil) async throws -> LoadRun {
         guard let url = URL(string: intake), url.scheme != nil else { throw ValidationError("--intake must be a URL, not '\(intake)'") }
         let watcher = try await DispatchWatcher(redis: redis)
         let following = Task { try await watcher.follow() }
         defer { following.cancel() }
         let bar = ProgressBar(total: count, label: "submitting ")
         let started = ContinuousClock.now
-        var generator = LoadGenerator(intakeURL: url, pace: pace)
+        var generator = LoadGenerator(intakeURL: url, pace: pace, keys: keys)
         generator.blocks.reportAgainEvery = reportAgainEvery
         let submissions = await generator.run(count: count, runID: runID) { bar.draw($0) }
         let submitted = ContinuousClock.now

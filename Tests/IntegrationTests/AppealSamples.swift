@@ -1,4 +1,6 @@
 import Foundation
+import Postgres
+import SubanStore
 
 /// Appeal bodies for the integration tests, in several districts and duties.
 enum AppealSamples {
@@ -22,6 +24,13 @@ enum AppealSamples {
             "channel": channel, "channel_ref": channelRef, "type": "complaint", "text": sample.text, "location": location,
             "contact": ["phone": "13800138\(String(format: "%03d", index % 1000))", "anonymous": index % 4 == 0],
         ]
+    }
+
+    /// A key of the `app` channel, made in the database at `databaseURL`: intake files appeals only with one.
+    static func appKey(databaseURL: String) async throws -> String {
+        let postgres = PostgresClient(url: databaseURL, maxConnections: 1, threadPool: TestServers.threadPool)
+        defer { Task { await postgres.close() } }
+        return try await postgres.withConnection { try APIKeys.create(channel: .app, label: "app-\(UUID().uuidString)", on: $0).token }
     }
 
     static func json(_ object: [String: Any]) -> Data {

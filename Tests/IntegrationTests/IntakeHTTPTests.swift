@@ -6,6 +6,7 @@ import Logging
 import Postgres
 import Redis
 import SubanAPI
+import SubanCore
 import SubanStore
 import SubanWorkers
 import Testing
@@ -15,6 +16,27 @@ import Testing
     struct Fixture {
         let postgres: PostgresClient
         let redis: RedisClient
+        /// A key for every channel, by channel name.
+        let keys: [String: String]
+
+        /// Authorization with the key of the channel `body` names (hotline's when it names none readable).
+        func headers(_ body: ByteBuffer, _ extra: HTTPFields = [:]) -> HTTPFields {
+            IntakeHTTPTests.headers(keys, for: body, extra)
+        }
+    }
+
+    /// Keys of every channel that files through `POST /v1/appeals`, revoked ones answered at once.
+    static func channelKeys(_ postgres: PostgresClient) async throws -> [String: String] {
+        try await postgres.withConnection { connection in
+            Dictionary(uniqueKeysWithValues: try Channel.direct.map { ($0.rawValue, try APIKeys.create(channel: $0, label: "test-\($0.rawValue)", on: connection).token) })
+        }
+    }
+
+    static func headers(_ keys: [String: String], for body: ByteBuffer, _ extra: HTTPFields = [:]) -> HTTPFields {
+        let named = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any])?["channel"] as? String
+        var headers = extra
+        headers[.authorization] = "Bearer \(keys[named ?? "hotline"] ?? keys["hotline"]!)"
+        return headers
     }
 
     func withFixture(limiter: ClientRateLimiter? = nil, _ body: @escaping @Sendable (Fixture, any TestClientProtocol) async throws -> Void) async throws {
@@ -22,10 +44,12 @@ import Testing
         let (_, redis) = try await TestServers.freshRedis()
         let outbox = OutboxQueue(publisher: OutboxPublisher(redis: redis, postgres: postgres), logger: TestServers.logger)
         let batcher = IntakeBatcher(postgres: postgres, outbox: outbox, logger: TestServers.logger)
-        let routes = RouteSet(intake: IntakeRoutes(batcher: batcher, limiter: limiter), citizen: CitizenRoutes(postgres: postgres))
+        let keys = ChannelKeys(postgres: postgres, ttl: .zero, refusedTTL: .zero)
+        let routes = RouteSet(intake: IntakeRoutes(batcher: batcher, keys: keys, limiter: limiter), citizen: CitizenRoutes(postgres: postgres))
         let app = buildApplication(routes, host: "127.0.0.1", port: 0, services: [outbox, batcher], logger: TestServers.logger)
+        let channelKeys = try await Self.channelKeys(postgres)
         try await app.test(.live) { client in
-            try await body(Fixture(postgres: postgres, redis: redis), client)
+            try await body(Fixture(postgres: postgres, redis: redis, keys: channelKeys), client)
         }
         await postgres.close()
         await redis.close()
@@ -43,7 +67,7 @@ import Testing
         try await withFixture { fixture, client in
             let body = ByteBuffer(data: AppealSamples.json(AppealSamples.body(channelRef: "retry-1", index: 0, channel: "hotline")))
             var first: [String: Any] = [:]
-            try await client.execute(uri: "/v1/appeals", method: .post, body: body) { response in
+            try await client.execute(uri: "/v1/appeals", method: .post, headers: fixture.headers(body), body: body) { response in
                 #expect(response.status == .accepted)
                 first = try Self.object(response.body)
             }
@@ -53,7 +77,7 @@ import Testing
             let stored = try await fixture.postgres.query("SELECT tracking_code FROM tickets WHERE id = $1::uuid", [ticket])
             #expect(try stored.first?.decode("tracking_code", as: String.self) == code, "durable before the 202")
 
-            try await client.execute(uri: "/v1/appeals", method: .post, body: body) { response in
+            try await client.execute(uri: "/v1/appeals", method: .post, headers: fixture.headers(body), body: body) { response in
                 #expect(response.status == .accepted)
                 let again = try Self.object(response.body)
                 #expect(again["ticket_id"] as? String == ticket)
@@ -81,13 +105,15 @@ import Testing
         try await withFixture { fixture, client in
             let first = AppealSamples.body(channelRef: "reused-1", index: 0, channel: "app")
             var code = ""
-            try await client.execute(uri: "/v1/appeals", method: .post, body: ByteBuffer(data: AppealSamples.json(first))) { response in
+            let firstBody = ByteBuffer(data: AppealSamples.json(first))
+            try await client.execute(uri: "/v1/appeals", method: .post, headers: fixture.headers(firstBody), body: firstBody) { response in
                 #expect(response.status == .accepted)
                 code = try #require(try Self.object(response.body)["tracking_code"] as? String)
             }
             var other = AppealSamples.body(channelRef: "reused-1", index: 1, channel: "app")
             other["type"] = "consultation"
-            try await client.execute(uri: "/v1/appeals", method: .post, body: ByteBuffer(data: AppealSamples.json(other))) { response in
+            let otherBody = ByteBuffer(data: AppealSamples.json(other))
+            try await client.execute(uri: "/v1/appeals", method: .post, headers: fixture.headers(otherBody), body: otherBody) { response in
                 #expect(response.status == .conflict)
                 let answer = try Self.object(response.body)
                 #expect((answer["fields"] as? [[String: String]])?.first?["field"] == "channel_ref", "\(answer)")
@@ -95,12 +121,55 @@ import Testing
             }
             // The same body again, keys in another order, is a retry: the first ticket.
             let reordered = try JSONSerialization.data(withJSONObject: first, options: [.sortedKeys])
-            try await client.execute(uri: "/v1/appeals", method: .post, body: ByteBuffer(data: reordered)) { response in
+            let reorderedBody = ByteBuffer(data: reordered)
+            try await client.execute(uri: "/v1/appeals", method: .post, headers: fixture.headers(reorderedBody), body: reorderedBody) { response in
                 #expect(response.status == .accepted)
                 let again = try Self.object(response.body)
                 #expect(again["tracking_code"] as? String == code)
             }
             #expect(try await ticketCount(fixture.postgres) == 1)
+        }
+    }
+
+    /// Each channel files with its own key and the channel is the key's: no key, a staff key, a
+    /// revoked key or another channel's name in the body are refused before anything is stored.
+    @Test func theChannelIsTheKeysNotTheBodys() async throws {
+        try await withFixture { fixture, client in
+            var body = AppealSamples.body(channelRef: "keyed-1", index: 0, channel: "app")
+            body["channel"] = nil
+            let plain = ByteBuffer(data: AppealSamples.json(body))
+            let (staff, unit, revoked, open311) = try await fixture.postgres.withConnection { connection in
+                (try APIKeys.create(department: nil, label: "operator", on: connection).token,
+                 try APIKeys.create(department: "futian:urban-management", label: "unit", on: connection).token,
+                 try APIKeys.create(channel: .web, label: "old web key", on: connection),
+                 try APIKeys.create(channel: .open311, label: "open311", on: connection).token)
+            }
+            _ = try await fixture.postgres.withConnection { try APIKeys.revoke(id: revoked.id, on: $0) }
+            for (name, authorization) in [("no key", nil), ("an operator key", staff), ("a unit's key", unit), ("a revoked key", revoked.token)] {
+                let headers: HTTPFields = authorization.map { [.authorization: "Bearer \($0)"] } ?? [:]
+                try await client.execute(uri: "/v1/appeals", method: .post, headers: headers, body: plain) { response in
+                    #expect(response.status == .unauthorized, "\(name)")
+                    let fields = (try Self.object(response.body)["fields"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
+                    #expect(fields == ["authorization"], "\(name)")
+                }
+            }
+            var hotline = body
+            hotline["channel"] = "hotline"
+            try await client.execute(uri: "/v1/appeals", method: .post, headers: [.authorization: "Bearer \(fixture.keys["app"]!)"],
+                                     body: ByteBuffer(data: AppealSamples.json(hotline))) { response in
+                #expect(response.status == .forbidden)
+                let answer = try Self.object(response.body)
+                #expect(answer["error"] as? String == "wrong_channel")
+            }
+            try await client.execute(uri: "/v1/appeals", method: .post, headers: [.authorization: "Bearer \(open311)"], body: plain) { response in
+                #expect(response.status == .unprocessableContent, "Open311 requests come through /open311/v2 only")
+            }
+            #expect(try await ticketCount(fixture.postgres) == 0)
+            try await client.execute(uri: "/v1/appeals", method: .post, headers: [.authorization: "Bearer \(fixture.keys["app"]!)"], body: plain) { response in
+                #expect(response.status == .accepted)
+            }
+            let stored = try await fixture.postgres.query("SELECT channel FROM tickets").first?.decode("channel", as: String.self)
+            #expect(stored == "app", "the key's channel, though the body named none")
         }
     }
 
@@ -132,8 +201,8 @@ import Testing
                    status: .unprocessableContent, field: "type"),
         BadRequest(name: "unknown district", body: #"{"channel":"app","channel_ref":"x","type":"help","text":"t","location":{"district":"haidian"},"contact":{"anonymous":true}}"#,
                    status: .unprocessableContent, field: "location.district"),
-        BadRequest(name: "unknown channel", body: #"{"channel":"telex","channel_ref":"x","type":"help","text":"t","location":{"district":"futian"},"contact":{"anonymous":true}}"#,
-                   status: .unprocessableContent, field: "channel"),
+        BadRequest(name: "a channel that is not the key's", body: #"{"channel":"telex","channel_ref":"x","type":"help","text":"t","location":{"district":"futian"},"contact":{"anonymous":true}}"#,
+                   status: .forbidden, field: "channel"),
         BadRequest(name: "unknown field", body: #"{"channel":"app","channel_ref":"x","type":"help","text":"t","location":{"district":"futian"},"contact":{"anonymous":true},"admin":true}"#,
                    status: .unprocessableContent, field: "admin"),
         BadRequest(name: "missing text", body: #"{"channel":"app","channel_ref":"x","type":"help","location":{"district":"futian"},"contact":{"anonymous":true}}"#,
@@ -149,7 +218,8 @@ import Testing
     @Test func rejectsBadInputWithJSONNamingTheFieldAndRecordsNothing() async throws {
         try await withFixture { fixture, client in
             for bad in Self.badRequests {
-                try await client.execute(uri: "/v1/appeals", method: .post, body: ByteBuffer(bytes: bad.body)) { response in
+                let badBody = ByteBuffer(bytes: bad.body)
+                try await client.execute(uri: "/v1/appeals", method: .post, headers: fixture.headers(badBody), body: badBody) { response in
                     #expect(response.status == bad.status, "\(bad.name)")
                     #expect(response.headers[.contentType]?.hasPrefix("application/json") == true, "\(bad.name)")
                     let error = try Self.object(response.body)
@@ -169,11 +239,12 @@ import Testing
         let (_, redis) = try await TestServers.freshRedis()
         let outbox = OutboxQueue(publisher: OutboxPublisher(redis: redis, postgres: deadStore), logger: TestServers.logger)
         let batcher = IntakeBatcher(postgres: deadStore, outbox: outbox, logger: TestServers.logger)
-        let app = buildApplication(RouteSet(intake: IntakeRoutes(batcher: batcher)), host: "127.0.0.1", port: 0,
+        let app = buildApplication(RouteSet(intake: IntakeRoutes(batcher: batcher, keys: ChannelKeys(postgres: deadStore))), host: "127.0.0.1", port: 0,
                                    services: [outbox, batcher], logger: TestServers.logger)
         try await app.test(.live) { client in
             let body = ByteBuffer(data: AppealSamples.json(AppealSamples.body(channelRef: "down-1", index: 1)))
-            try await client.execute(uri: "/v1/appeals", method: .post, body: body) { response in
+            // The key cannot be checked either: the same 503, nothing promised.
+            try await client.execute(uri: "/v1/appeals", method: .post, headers: [.authorization: "Bearer sbk_any"], body: body) { response in
                 #expect(response.status == .serviceUnavailable)
                 #expect(response.headers[.retryAfter] == "5")
                 let error = try Self.object(response.body)
@@ -193,13 +264,14 @@ import Testing
         let deadRedis = RedisClient(configuration: unreachable, threadPool: TestServers.threadPool)
         let outbox = OutboxQueue(publisher: OutboxPublisher(redis: deadRedis, postgres: postgres), logger: TestServers.logger)
         let batcher = IntakeBatcher(postgres: postgres, outbox: outbox, logger: TestServers.logger)
-        let app = buildApplication(RouteSet(intake: IntakeRoutes(batcher: batcher)), host: "127.0.0.1", port: 0,
+        let app = buildApplication(RouteSet(intake: IntakeRoutes(batcher: batcher, keys: ChannelKeys(postgres: postgres))), host: "127.0.0.1", port: 0,
                                    services: [outbox, batcher], logger: TestServers.logger)
+        let keys = try await Self.channelKeys(postgres)
         let tickets = try await app.test(.live) { client in
             var tickets: [String] = []
             for index in 0..<3 {
                 let body = ByteBuffer(data: AppealSamples.json(AppealSamples.body(channelRef: "redis-down-\(index)", index: index)))
-                tickets.append(try await client.execute(uri: "/v1/appeals", method: .post, body: body) { response in
+                tickets.append(try await client.execute(uri: "/v1/appeals", method: .post, headers: Self.headers(keys, for: body), body: body) { response in
                     #expect(response.status == .accepted, "stored, so acknowledged")
                     return try #require(try Self.object(response.body)["ticket_id"] as? String)
                 })
@@ -236,7 +308,7 @@ import Testing
                 var headers: HTTPFields = [:]
                 // What a client wrote itself comes first; the gateway appends the address it saw.
                 if let address { headers[HTTPField.Name("X-Forwarded-For")!] = "10.0.0.\(index), \(address)" }
-                return try await client.execute(uri: "/v1/appeals", method: .post, headers: headers, body: body) { response in
+                return try await client.execute(uri: "/v1/appeals", method: .post, headers: fixture.headers(body, headers), body: body) { response in
                     (response.status, response.headers[.retryAfter], try Self.object(response.body))
                 }
             }
@@ -253,12 +325,12 @@ import Testing
         // Straight to intake, not through a trusted proxy: X-Forwarded-For is the client's own words.
         limits.trustedProxies = [AddressRange("10.0.0.0/8")!]
         limits.exempt = []
-        try await withFixture(limiter: ClientRateLimiter(configuration: limits)) { _, client in
+        try await withFixture(limiter: ClientRateLimiter(configuration: limits)) { fixture, client in
             var statuses: [HTTPResponse.Status] = []
             for index in 0..<4 {
                 let body = ByteBuffer(data: AppealSamples.json(AppealSamples.body(channelRef: "spoof-\(index)", index: index)))
                 let headers: HTTPFields = [HTTPField.Name("X-Forwarded-For")!: "198.51.100.\(index)"]
-                statuses.append(try await client.execute(uri: "/v1/appeals", method: .post, headers: headers, body: body) { $0.status })
+                statuses.append(try await client.execute(uri: "/v1/appeals", method: .post, headers: fixture.headers(body, headers), body: body) { $0.status })
             }
             #expect(statuses == [.accepted, .accepted, .accepted, .tooManyRequests], "a new address in the header each time is still one client")
         }

@@ -35,18 +35,21 @@ import Testing
         let intakePort = RoleProcess.freePort(), metricsPort = RoleProcess.freePort()
         let intake = try RoleProcess(["intake", "--port", "\(intakePort)"], environment: environment)
         try await eventually(timeout: .seconds(30), "intake serving") { (try? await Self.get("http://127.0.0.1:\(intakePort)/health")) != nil }
+        let key = try await AppealSamples.appKey(databaseURL: databaseURL)
         var ids: [String] = []
         for index in 0..<5 {
             var request = URLRequest(url: URL(string: "http://127.0.0.1:\(intakePort)/v1/appeals")!)
             request.httpMethod = "POST"
             request.httpBody = AppealSamples.json(AppealSamples.body(channelRef: "metrics-\(index)", index: index, channel: "app"))
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
             let (data, _) = try await URLSession.shared.data(for: request)
             ids.append(try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["ticket_id"] as? String))
         }
         var bad = URLRequest(url: URL(string: "http://127.0.0.1:\(intakePort)/v1/appeals")!)
         bad.httpMethod = "POST"
         bad.httpBody = Data(#"{"channel": "app"}"#.utf8)
+        bad.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
         _ = try await URLSession.shared.data(for: bad)
 
         try await eventually(timeout: .seconds(10), "the appeals on the stream") { try await redis.streamLength(StreamNames.newTickets) == 5 }

@@ -33,7 +33,8 @@ import Testing
         let publisher = OutboxPublisher(redis: redis, postgres: postgres)
         var routes = APIRoutes.all(postgres, redis, publisher: publisher, calendars: CalendarSource(postgres: postgres, logger: logger),
                                    lease: .seconds(60), logger: logger)
-        routes.intake = IntakeRoutes(batcher: IntakeBatcher(postgres: postgres, outbox: OutboxQueue(publisher: publisher, logger: logger), logger: logger))
+        routes.intake = IntakeRoutes(batcher: IntakeBatcher(postgres: postgres, outbox: OutboxQueue(publisher: publisher, logger: logger), logger: logger),
+                                     keys: ChannelKeys(postgres: postgres))
         routes.metrics = { "" }
         // The web console's pages are for browsers, not part of the API the document describes.
         let pages = Set(ConsoleRoutes.pagePaths)

@@ -25,10 +25,11 @@ import Testing
         var duplicate: Bool?
     }
 
-    func post(_ port: Int, _ body: [String: Any]) async throws -> Answer {
+    func post(_ port: Int, _ body: [String: Any], key: String) async throws -> Answer {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/appeals")!)
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
         request.httpBody = AppealSamples.json(body)
         let (data, response) = try await session.data(for: request)
         let json = (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
@@ -55,6 +56,7 @@ import Testing
         var dispatchers = try (0..<2).map { _ in try RoleProcess(["dispatch"], environment: environment) }
         for (port, intake) in zip(ports, intakes) { try await waitForHealth(port, intake) }
 
+        let key = try await AppealSamples.appKey(databaseURL: databaseURL)
         let total = 1000
         let runID = "pipeline-\(UUID().uuidString.prefix(6))"
         let killAfter = 300
@@ -63,7 +65,7 @@ import Testing
             var answers: [Answer] = []
             var next = 0
             func submit(_ index: Int) {
-                group.addTask { try await post(ports[index % 2], AppealSamples.body(channelRef: "\(runID)-\(index)", index: index)) }
+                group.addTask { try await post(ports[index % 2], AppealSamples.body(channelRef: "\(runID)-\(index)", index: index), key: key) }
             }
             while next < 64 { submit(next); next += 1 }
             for try await answer in group {
@@ -131,7 +133,7 @@ import Testing
         #expect(Set(placed.keys) == ticketIDs && placed.values.allSatisfy { $0 == 1 })
 
         // A retried submission answers with the ticket it already made.
-        let again = try await post(ports[1], AppealSamples.body(channelRef: "\(runID)-7", index: 7))
+        let again = try await post(ports[1], AppealSamples.body(channelRef: "\(runID)-7", index: 7), key: key)
         #expect(again.status == 202 && again.duplicate == true)
         #expect(again.ticketID != nil && answers.contains { $0.ticketID == again.ticketID && $0.trackingCode == again.trackingCode })
 

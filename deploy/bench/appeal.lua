@@ -1,6 +1,7 @@
 -- wrk script: POST /v1/appeals with a unique channel_ref per request, so every
--- request makes a new ticket. Measures intake alone (a C client, no end-to-end wait):
---   wrk -t1 -c64 -d15s -s deploy/bench/appeal.lua http://127.0.0.1:8080
+-- request makes a new ticket. Measures intake alone (a C client, no end-to-end wait), with
+-- the web channel's key in WEB_KEY (intake files only with a channel's key):
+--   WEB_KEY=$(suban keys create --channel web --label wrk) wrk -t1 -c64 -d15s -s deploy/bench/appeal.lua http://127.0.0.1:8080
 local counter = 0
 local run = tostring(os.time()) .. "-" .. tostring(math.random(1, 1e9))
 local texts = {
@@ -10,6 +11,7 @@ local texts = {
   '楼下烧烤店油烟直接往楼上排，窗户都不敢开',
 }
 local districts = { 'longhua', 'nanshan', 'baoan', 'futian' }
+local headers = { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. (os.getenv("WEB_KEY") or "") }
 
 request = function()
   counter = counter + 1
@@ -17,7 +19,7 @@ request = function()
   local body = string.format(
     '{"channel":"web","channel_ref":"wrk-%s-%d","type":"complaint","text":"%s","location":{"district":"%s","address":"深圳"},"contact":{"phone":"13800138000","anonymous":false}}',
     run, counter, texts[i], districts[i])
-  return wrk.format("POST", "/v1/appeals", { ["Content-Type"] = "application/json" }, body)
+  return wrk.format("POST", "/v1/appeals", headers, body)
 end
 
 local statuses = {}

@@ -53,8 +53,9 @@ def rating_token(code):
     return None
 
 
-def unit_key(department):
-    return subprocess.check_output([BIN, "keys", "create", "--department", department, "--label", f"browser-{time.time_ns()}"],
+def new_key(option, name):
+    """`suban keys create --department <unit>` or `--channel <channel>` (intake files only with a channel's key)."""
+    return subprocess.check_output([BIN, "keys", "create", f"--{option}", name, "--label", f"browser-{time.time_ns()}"],
                                    stderr=subprocess.DEVNULL, text=True).strip()
 
 
@@ -101,13 +102,14 @@ def main():
         appeal = call("POST", INTAKE + "/v1/appeals", {
             "channel": "web", "channel_ref": marker, "type": "complaint",
             "text": f"小区门口的路灯坏了一个多月，晚上很黑（{marker}）",
-            "location": {"district": "futian", "address": f"沙头街道{marker}花园"}, "contact": {"phone": "13800138999", "anonymous": False}})
+            "location": {"district": "futian", "address": f"沙头街道{marker}花园"}, "contact": {"phone": "13800138999", "anonymous": False}},
+            key=new_key("channel", "web"))
         code, ticket = appeal["tracking_code"], appeal["ticket_id"].lower()
         view = eventually("dispatch", lambda: (lambda v: v if v["departments"] else None)(call("GET", API + "/v1/appeals/" + code)))
         lead = next(u["department"] for u in view["departments"] if u["role"] == "lead")
         browser.get(API + "/console/workbench")
         browser.find_element(By.ID, "unit").send_keys(lead)
-        key = unit_key(lead)
+        key = new_key("department", lead)
         browser.find_element(By.ID, "key").clear()
         browser.find_element(By.ID, "key").send_keys(key)
         browser.find_element(By.CSS_SELECTOR, "#unit-form button").click()
@@ -122,7 +124,7 @@ def main():
         wait.until(EC.invisibility_of_element_located((By.XPATH, row)))
         for unit in view["departments"]:
             if unit["role"] != "lead":   # co-handlers send their parts over the API
-                other = unit_key(unit["department"])
+                other = new_key("department", unit["department"])
                 base = f"{API}/v1/departments/{unit['department']}/tickets/{ticket}"
                 call("POST", base + "/accept", {}, other)
                 call("POST", base + "/reply", {"text": "已配合处理"}, other)

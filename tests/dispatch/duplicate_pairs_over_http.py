@@ -12,7 +12,7 @@ Only the standard library; exits 1 under the bars.
 """
 import argparse, json, os, re, subprocess, sys, time, uuid
 
-from fleet_http import call
+from fleet_http import call, key
 
 here = os.path.dirname(os.path.abspath(__file__))
 parser = argparse.ArgumentParser()
@@ -28,15 +28,6 @@ run = uuid.uuid4().hex[:8]
 line_pattern = re.compile(r"^([=≠])\s+(\d+(?:\.\d+)?)h\s+(?:@(\S+)\s+)?\|\s*(.+?)\s*\|\|\s*(.+?)\s*$")
 
 
-keys = {}
-
-
-def key(department):
-    """A key of the department's own, made once with `suban keys create`."""
-    if department not in keys:
-        keys[department] = subprocess.run([suban, "keys", "create", "--department", department, "--label", f"pairs-{run}-{department}"],
-                                          check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
-    return keys[department]
 
 
 def submit(text, scope, index):
@@ -47,7 +38,7 @@ def submit(text, scope, index):
         location = {"district": scope}
     else:
         location = {"address": text}  # the operator writes down where the caller says it is
-    status, answer = call("POST", f"{intake}/v1/appeals", {"channel": "app", "channel_ref": f"pair-{run}-{index}", "type": "complaint",
+    status, answer = call("POST", f"{intake}/v1/appeals", key=key("channel", "app"), body={"channel": "app", "channel_ref": f"pair-{run}-{index}", "type": "complaint",
                                                           "text": text, "location": location, "contact": {"anonymous": True}})
     if status not in (200, 202):
         raise SystemExit(f"{text}: refused with {status}: {answer}")
@@ -68,7 +59,7 @@ def close(ticket, view):
     for unit in view.get("departments", []):
         path = f"{api}/v1/departments/{unit['department']}/tickets/{ticket}"
         for action, body in (("accept", {}), ("reply", {"text": "已处理"})):
-            status, answer = call("POST", f"{path}/{action}", body, key=key(unit["department"]))
+            status, answer = call("POST", f"{path}/{action}", body, key=key("department", unit["department"]))
             if status != 200:
                 raise SystemExit(f"{action} by {unit['department']}: {status} {answer}")
 

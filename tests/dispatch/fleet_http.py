@@ -1,6 +1,6 @@
 """What the over-HTTP checks share: one JSON call to a running fleet, retried the way a
 channel retries (429 and 503 after a pause, no answer until the role is up)."""
-import json, time, urllib.error, urllib.request
+import json, os, subprocess, time, urllib.error, urllib.request, uuid
 
 
 def call(method, url, body=None, key=None):
@@ -21,3 +21,15 @@ def call(method, url, body=None, key=None):
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.2 * (attempt + 1))
     raise SystemExit(f"{url}: no answer")
+
+
+_keys = {}
+
+
+def key(option, name):
+    """A key made once with `suban keys create --<option> <name>`: a unit's, or a channel's (intake files only with one)."""
+    if (option, name) not in _keys:
+        _keys[(option, name)] = subprocess.run(
+            [os.environ["SUBAN_BIN"], "keys", "create", f"--{option}", name, "--label", f"{option}-{name}-{uuid.uuid4().hex[:8]}"],
+            check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    return _keys[(option, name)]

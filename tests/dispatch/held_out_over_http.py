@@ -10,7 +10,7 @@ standard library; exits 1 under the bars.
 import argparse, glob, json, os, sys, time, uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from fleet_http import call
+from fleet_http import call, key
 
 here = os.path.dirname(os.path.abspath(__file__))
 parser = argparse.ArgumentParser()
@@ -39,7 +39,7 @@ def submit(indexed):
             "text": appeal["text"], "contact": {"anonymous": True}}
     if appeal.get("district"):
         body["location"] = {"district": appeal["district"]}
-    status, answer = call("POST", f"{intake}/v1/appeals", body)
+    status, answer = call("POST", f"{intake}/v1/appeals", body, key=key("channel", "hotline"))
     if status not in (200, 202):
         raise SystemExit(f"appeal {index} refused with {status}: {answer}")
     return answer["tracking_code"]

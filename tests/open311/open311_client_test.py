@@ -244,9 +244,11 @@ status, _, data = get("requests", status="closed")
 check(status == 200 and ids[0] in [r["service_request_id"] for r in data], "status=closed now lists it")
 
 # privacy: only Open311 requests are public, never a number or a tracking code
+hotline_key = key("--channel", "hotline", "--label", "open311-test-hotline")
 status, _, body = http("POST", os.environ["INTAKE_URL"] + "/v1/appeals", json.dumps({
     "channel": "hotline", "channel_ref": f"open311-test-{time.time_ns()}", "type": "complaint", "text": "楼下烧烤店油烟很大",
-    "location": {"district": "futian"}, "contact": {"phone": "13900139000"}}).encode(), {"Content-Type": "application/json"})
+    "location": {"district": "futian"}, "contact": {"phone": "13900139000"}}).encode(),
+    {"Content-Type": "application/json", "Authorization": f"Bearer {hotline_key}"})
 hotline = json.loads(body)
 status, _, data = get(f"requests/{hotline.get('ticket_id')}")
 check(status == 404, "a hotline appeal is not an Open311 request (404)")
@@ -256,8 +258,10 @@ check("13800138000" not in text and "13900139000" not in text and hotline.get("t
       and "li@example.org" not in text, "no number, e-mail or tracking code in the public list")
 status, _, body = http("POST", os.environ["INTAKE_URL"] + "/v1/appeals", json.dumps({
     "channel": "open311", "channel_ref": "forged-1", "type": "complaint", "text": "伪造的Open311请求",
-    "location": {"district": "futian"}, "contact": {"anonymous": True}}).encode(), {"Content-Type": "application/json"})
-check(status == 422 and any(f["field"] == "channel" for f in json.loads(body)["fields"]), "POST /v1/appeals may not file an Open311 request (422 channel)")
+    "location": {"district": "futian"}, "contact": {"anonymous": True}}).encode(),
+    {"Content-Type": "application/json", "Authorization": f"Bearer {open311_key}"})
+check(status == 422 and any(f["field"] == "channel" for f in json.loads(body)["fields"]),
+      "POST /v1/appeals may not file an Open311 request, even with Open311's key (422 channel)")
 
 print(f"{len(failures)} of the Open311 checks failed" if failures else "every Open311 check passed")
 sys.exit(1 if failures else 0)
