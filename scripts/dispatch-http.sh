@@ -26,6 +26,7 @@ fleet_await_health "$INTAKE_URL"; fleet_await_health "$API_URL"
 # Bars a few pairs under today's figures.
 python3 tests/dispatch/duplicate_pairs_over_http.py ${PAIRS_VERBOSE:+--verbose} \
   --min-recall 0.82 --min-district-only-recall 0.72 --min-precision 0.95
-# Bars just under today's figures (a triaged appeal has no lead unit yet, and no category unless only its place is missing).
+# The bars, half a point lower for category and lead unit: through a fleet, a held-out appeal may meet
+# another one's open ticket (`suban evaluate classifier` holds the exact bars).
 python3 tests/dispatch/held_out_over_http.py ${HTTP_MISSES:+--misses "$HTTP_MISSES"} \
-  --min-category 0.88 --min-lead-unit 0.84 --min-urgent-recall 0.97 --min-urgent-precision 0.69
+  --min-category 0.895 --min-lead-unit 0.895 --min-urgent-recall 0.98 --min-urgent-precision 0.69

@@ -22,14 +22,14 @@ public struct Classification: Sendable, Hashable {
     public var candidates: [Candidate]
 }
 
-/// Text → catalog item, in two steps, each a multinomial logistic regression
-/// over the text's character n-grams (`TextFeatures`):
+/// Text → catalog item, from two levels of multinomial logistic regression over
+/// the text's character n-grams (`TextFeatures`):
 /// - the category, from a model trained on all of its items' examples together
 ///   (about twenty times the data each item has);
-/// - the item within that category, from a model of that category's own.
-/// A wrong item in the right category still reaches the right unit more often
-/// than not. The confidence is P(category) × P(item | category): both steps have
-/// to be sure for the ticket to skip triage.
+/// - the item within a category, from a model of that category's own.
+/// The items of the two likeliest categories compete on P(category) × P(item | category),
+/// which is also the confidence: both levels have to be sure for the ticket to skip triage.
+/// A wrong item in the right category still reaches the right unit more often than not.
 ///
 /// Each item learns from its labelled appeals and from its catalog entry (its
 /// name and its keywords), so an item an operator has just added is found by
@@ -92,24 +92,26 @@ public struct Classifier: Sendable {
     public func classify(features: [UInt32]) -> Classification {
         guard !features.isEmpty, !categoryCodes.isEmpty else { return Classification(itemCode: nil, confidence: 0, candidates: []) }
         let categoryProbabilities = categoryModel.probabilities(features)
-        // The two likeliest categories' items compete for the candidate list; the rest are too unlikely to show.
+        // The items of the likeliest categories compete on P(category) × P(item | category): the category
+        // model alone read a surface word (a station, a school) as the category more often than an item
+        // model of the runner-up category that is sure of its item is wrong. Deciding jointly measured
+        // +1.5 points of category accuracy on the validation split and +1.3 on voices never seen.
         let ranked = categoryProbabilities.indices.sorted { categoryProbabilities[$0] > categoryProbabilities[$1] }
         var candidates: [Classification.Candidate] = []
-        for category in ranked.prefix(2) where !itemCodes[category].isEmpty {
+        for category in ranked.prefix(Self.competingCategories) where !itemCodes[category].isEmpty {
             let withinCategory = itemModels[category]?.probabilities(features) ?? [1]
             for (index, code) in itemCodes[category].enumerated() {
                 candidates.append(.init(itemCode: code, probability: categoryProbabilities[category] * withinCategory[index]))
             }
         }
-        guard let bestCategory = ranked.first(where: { !itemCodes[$0].isEmpty }) else {
-            return Classification(itemCode: nil, confidence: 0, candidates: [])
-        }
         candidates.sort { $0.probability != $1.probability ? $0.probability > $1.probability : $0.itemCode < $1.itemCode }
-        let best = candidates.first { itemCodes[bestCategory].contains($0.itemCode) }!
-        var shown = [best]
-        for candidate in candidates where candidate != best && shown.count < 5 { shown.append(candidate) }
-        return Classification(itemCode: best.itemCode, confidence: best.probability, candidates: shown)
+        guard let best = candidates.first else { return Classification(itemCode: nil, confidence: 0, candidates: []) }
+        return Classification(itemCode: best.itemCode, confidence: best.probability, candidates: Array(candidates.prefix(5)))
     }
+
+    /// How many of the likeliest categories' items compete: three measured the same as two
+    /// (82.1% against 82.0% on the validation split) for a third more item models to run.
+    static let competingCategories = 2
 
     /// The category probabilities, best first, for explanations and evaluation.
     public func categories(of text: String) -> [(code: String, probability: Double)] {

@@ -79,8 +79,9 @@ public struct DispatchEvaluation: Sendable {
             // The place as dispatch finds it: the district the channel gave, then the text.
             let place = dispatcher.places.resolve(Location(districtCode: appeal.districtCode), text: appeal.text).place
             // With no place in the text, a district or street duty cannot be placed: compare the kind of unit instead.
-            let goldLead = dispatcher.router.route(gold, at: place)?.first?.departmentCode ?? gold.lead.description
-            let predictedLead = predicted.map { dispatcher.router.route($0, at: place)?.first?.departmentCode ?? $0.lead.description }
+            let consultation = appeal.type == .consultation
+            let goldLead = dispatcher.router.route(gold, at: place, consultation: consultation)?.first?.departmentCode ?? gold.lead.description
+            let predictedLead = predicted.map { dispatcher.router.route($0, at: place, consultation: consultation)?.first?.departmentCode ?? $0.lead.description }
             department.count(goldLead == predictedLead)
 
             outcomes.append((classification.confidence, categoryRight))

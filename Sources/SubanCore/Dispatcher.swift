@@ -10,12 +10,15 @@ public struct Dispatcher: Sendable {
         public var location: Location
         /// The catalog item the citizen chose (`Appeal.requestedItem`).
         public var requestedItem: String?
+        /// The citizen's label: a consultation needs no place.
+        public var type: AppealType?
 
-        public init(text: String, urgentFlag: Bool, location: Location, requestedItem: String? = nil) {
+        public init(text: String, urgentFlag: Bool, location: Location, requestedItem: String? = nil, type: AppealType? = nil) {
             self.text = text
             self.urgentFlag = urgentFlag
             self.location = location
             self.requestedItem = requestedItem
+            self.type = type
         }
     }
 
@@ -83,7 +86,7 @@ public struct Dispatcher: Sendable {
                            classification: classification, urgent: urgent)
         }
         let placed = places.resolve(input.location, text: input.text)
-        guard let units = router.route(item, at: placed.place) else {
+        guard let units = router.route(item, at: placed.place, consultation: input.type == .consultation) else {
             return .triage(reason: "no district for a \(item.lead) duty", classification: classification, urgent: urgent, item: item)
         }
         return .assign(Assignment(item: item, classification: classification, urgent: urgent, urgentSignals: urgency.reasons,

@@ -23,10 +23,12 @@ public struct Router: Sendable {
     }
 
     /// The units for `item` at `place`: the lead first, co-handlers after it, no unit twice.
-    /// Nil when the lead cannot be placed (a district- or street-level duty with no district),
-    /// which sends the ticket to manual triage.
-    public func route(_ item: CatalogItem, at place: TerritoryResolver.Place) -> [RoutedUnit]? {
-        guard let lead = resolve(item.lead, at: place) else { return nil }
+    /// Nil when the lead cannot be placed (a street duty with no district), which sends the
+    /// ticket to manual triage — unless it is a `consultation`: a question about a policy
+    /// ("低保一个月能领多少钱？") needs no place, and the municipal department of the item's
+    /// first co-handler answers it (首接负责), as it does a district duty with no district.
+    public func route(_ item: CatalogItem, at place: TerritoryResolver.Place, consultation: Bool = false) -> [RoutedUnit]? {
+        guard let lead = resolve(item.lead, at: place) ?? (consultation ? municipalCounterpart(of: item) : nil) else { return nil }
         var units = [RoutedUnit(departmentCode: lead, role: .lead)]
         for reference in item.coHandlers {
             if let code = resolve(reference, at: place), !units.contains(where: { $0.departmentCode == code }) {
@@ -34,6 +36,16 @@ public struct Router: Sendable {
             }
         }
         return units
+    }
+
+    /// The city-level unit of the item's first district- or city-level co-handler.
+    func municipalCounterpart(of item: CatalogItem) -> String? {
+        item.coHandlers.lazy.compactMap { reference -> String? in
+            switch reference {
+            case .city(let function), .district(let function): "city:\(function)"
+            case .street: nil
+            }
+        }.first { known.contains($0) }
     }
 
     func resolve(_ reference: UnitRef, at place: TerritoryResolver.Place) -> String? {

@@ -173,7 +173,7 @@ public enum TicketStore {
         guard !ids.isEmpty else { return [] }
         let list = "{" + ids.map(\.postgresText).joined(separator: ",") + "}"
         return try connection.query("""
-            SELECT id, status, received_at, text, urgent, district_code, street_code, community, address, latitude, longitude, requested_item
+            SELECT id, status, received_at, text, type, urgent, district_code, street_code, community, address, latitude, longitude, requested_item
             FROM tickets WHERE id = ANY($1::uuid[])
             """, [list]).map { row in
             let latitude: Double? = try row.decodeIfPresent("latitude"), longitude: Double? = try row.decodeIfPresent("longitude")
@@ -185,7 +185,7 @@ public enum TicketStore {
                     location: Location(districtCode: try row.decodeIfPresent("district_code"), streetCode: try row.decodeIfPresent("street_code"),
                                        community: try row.decodeIfPresent("community"), address: try row.decodeIfPresent("address"),
                                        coordinates: coordinates),
-                    requestedItem: try row.decodeIfPresent("requested_item")))
+                    requestedItem: try row.decodeIfPresent("requested_item"), type: AppealType(rawValue: try row.decode("type"))))
         }
     }
 

@@ -181,9 +181,16 @@ public struct DispatchWorker: Service {
 }
 
 #if os(Linux)
-/// glibc's `malloc_trim` (in `<malloc.h>`, which the Glibc module does not export).
+/// glibc's `malloc_trim` and `mallopt` (in `<malloc.h>`, which the Glibc module does not export).
 @_silgen_name("malloc_trim") private func mallocTrim(_ pad: Int) -> Int32
+@_silgen_name("mallopt") private func mallopt(_ parameter: Int32, _ value: Int32) -> Int32
 private func releaseFreedMemory() { _ = mallocTrim(0) }
+
+/// Two malloc arenas instead of glibc's eight a core: each of dispatch's many threads (libpq's and
+/// hiredis's pool, NIO's, Swift's) would keep an arena of freed memory resident. Measured with
+/// `scripts/dispatch-memory.sh`: 62.2 → 59.2 MB after 300 appeals. Call before threads start.
+public func limitMallocArenas() { _ = mallopt(-8 /* M_ARENA_MAX */, 2) }
 #else
 private func releaseFreedMemory() {}
+public func limitMallocArenas() {}
 #endif

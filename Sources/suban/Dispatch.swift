@@ -12,6 +12,7 @@ struct Dispatch: AsyncParsableCommand {
     var claimIdle: Int = Environment.int("DISPATCH_CLAIM_IDLE") ?? 30
 
     func run() async throws {
+        limitMallocArenas()
         let logger = options.logger(role: "dispatch")
         let infrastructure = try options.infrastructure()
         var services: [any Service] = (0..<max(1, workers)).map { _ in

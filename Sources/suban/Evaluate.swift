@@ -26,9 +26,9 @@ struct Evaluate: ParsableCommand {
         // CI's bars sit just under what the model measures on the held-out appeals, so a change that
         // makes dispatch worse fails; the targets are 90% category and lead unit, 98% urgent recall and
         // 60% precision (docs/performance.md has the figures). Raise them as the model improves.
-        @Option(help: "Fail below this category accuracy.") var minCategory = 0.885
-        @Option(help: "Fail below this lead-unit accuracy.") var minDepartment = 0.885
-        @Option(help: "Fail below this urgent recall.") var minUrgentRecall = 0.97
+        @Option(help: "Fail below this category accuracy.") var minCategory = 0.90
+        @Option(help: "Fail below this lead-unit accuracy.") var minDepartment = 0.90
+        @Option(help: "Fail below this urgent recall.") var minUrgentRecall = 0.98
         @Option(help: "Fail below this urgent precision.") var minUrgentPrecision = 0.69
         @Flag(help: "Tune without touching the held-out appeals: learn from four of every five training appeals, measure on the fifth.")
         var validation = false

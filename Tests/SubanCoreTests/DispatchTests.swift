@@ -90,6 +90,17 @@ import SubanData
         #expect(item == nil)
     }
 
+    /// A question about a street office's duty needs no place: the municipal department answers it.
+    /// A complaint about the same duty with no place still waits for one.
+    @Test func aConsultationWithNoPlaceGoesToTheMunicipalDepartment() {
+        let question = dispatcher.decide(.init(text: "请问路边摆摊需要办什么手续，一个月管理费多少？", urgentFlag: false, location: Location(), type: .consultation))
+        guard case .assign(let assignment) = question else { Issue.record("not assigned: \(question)"); return }
+        #expect(assignment.item.code == "urban-management.street-vendor")
+        #expect(assignment.units.first == RoutedUnit(departmentCode: "city:urban-management", role: .lead))
+        let complaint = dispatcher.decide(.init(text: "路边摊占道经营", urgentFlag: false, location: Location(), type: .complaint))
+        guard case .triage = complaint else { Issue.record("assigned: \(complaint)"); return }
+    }
+
     /// An Open311 service the citizen chose is read as the appeal's title: a text that says little
     /// goes to that service, and one that names its own problem plainly still wins.
     @Test func aChosenServiceIsTheAppealsTitle() {
