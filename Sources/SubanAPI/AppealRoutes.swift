@@ -134,13 +134,16 @@ public struct CitizenRoutes: Sendable {
                 guard let token, let speed = scores[0], let effect = scores[1], let service = scores[2], let quality = scores[3] else { return nil }
                 return (Rating(speed: speed, effect: effect, service: service, quality: quality, comment: comment), token)
             }
-            guard let id = try await actions.read({ try TicketStore.ticketID(trackingCode: code, on: $0) }) else { throw Self.notFound }
-            let applied = try await actions.perform(.rate(rating), ticketID: id) { connection in
+            guard let (id, parent) = try await actions.read({ try TicketStore.ratingTarget(trackingCode: code, on: $0) }) else { throw Self.notFound }
+            // A linked report rates its parent's handling, with the token of its own ticket and the parent's round.
+            let handling = parent ?? id
+            let command: TicketCommand = parent == nil ? .rate(rating) : .rateForLinkedReport(reporter: id, rating: rating)
+            let applied = try await actions.perform(command, ticketID: handling) { connection in
                 // Checked against the round being rated, in the transaction that rates it.
-                guard let round = try RatingTokens.round(of: id, on: connection),
+                guard let round = try RatingTokens.round(of: handling, on: connection),
                       try RatingTokens.load(on: connection).verify(token, ticketID: id, round: round) else { throw Self.wrongToken }
             }
-            return try JSONResponse.make(.ok, ActionResult(ticketID: id, applied))
+            return try JSONResponse.make(.ok, ActionResult(ticketID: handling, applied))
         }
     }
 

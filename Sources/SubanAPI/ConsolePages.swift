@@ -194,12 +194,22 @@ enum ConsolePages {
         }
 
         // 分析
+        // The export needs the operator's key, which a plain link cannot send: fetch it with the key, then save it.
+        async function downloadCSV() {
+          try {
+            const response = await fetch($("#csv").dataset.path, { headers: key() ? { authorization: "Bearer " + key() } : {} });
+            if (!response.ok) { const error = new Error(response.statusText); error.status = response.status; throw error; }
+            const link = h("a", { href: URL.createObjectURL(await response.blob()), download: `suban-figures-${$("#from").value}-${$("#to").value}.csv` });
+            document.body.append(link); link.click(); link.remove();
+            setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+          } catch (e) { showError(e); }
+        }
         function isoDay(d) { return new Date(d.getTime() + 8 * 3600e3).toISOString().slice(0, 10); }
         async function analytics() {
           if (!$("#from").value) { $("#to").value = isoDay(new Date()); $("#from").value = isoDay(new Date(Date.now() - 29 * 86400e3)); }
           const q = new URLSearchParams({ from: $("#from").value, to: $("#to").value });
           if ($("#district").value.trim()) q.set("district", $("#district").value.trim());
-          $("#csv").href = "/v1/analytics/figures?" + q + "&by=day,category&format=csv";
+          $("#csv").dataset.path = "/v1/analytics/figures?" + q + "&by=day,category&format=csv";
           try {
             const [total, byDay, byCategory, byDistrict, hot, cases] = await Promise.all([
               api("/v1/analytics/figures?" + q), api("/v1/analytics/figures?" + q + "&by=day"), api("/v1/analytics/figures?" + q + "&by=category"),
@@ -283,7 +293,11 @@ enum ConsolePages {
         document.addEventListener("DOMContentLoaded", () => {
           const page = document.body.dataset.page;
           if (page === "ops") keyForm(() => { ops(); clearInterval(window.opsTimer); window.opsTimer = setInterval(ops, 5000); });
-          if (page === "analytics") { keyForm(analytics); $("#filters").addEventListener("submit", (e) => { e.preventDefault(); analytics(); }); }
+          if (page === "analytics") {
+            keyForm(analytics);
+            $("#filters").addEventListener("submit", (e) => { e.preventDefault(); analytics(); });
+            $("#csv").addEventListener("click", (e) => { e.preventDefault(); downloadCSV(); });
+          }
           if (page === "workbench") {
             $("#unit").value = localStorage.getItem("suban.unit") || ""; $("#key").value = key();
             $("#unit-form").addEventListener("submit", (e) => { e.preventDefault(); localStorage.setItem("suban.unit", $("#unit").value.trim()); localStorage.setItem("suban.key", $("#key").value.trim()); workbench(); });

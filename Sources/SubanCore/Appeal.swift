@@ -54,10 +54,14 @@ public struct Contact: Sendable, Hashable, Codable {
     public var phone: String?
     /// Units never see the real number of an anonymous citizen.
     public var anonymous: Bool
+    /// The channel verified the number (the hotline's caller line, an SMS code at login); nil
+    /// when it does not say. Only a verified number may get more SMS a day than the cap.
+    public var verified: Bool?
 
-    public init(phone: String?, anonymous: Bool) {
+    public init(phone: String?, anonymous: Bool, verified: Bool? = nil) {
         self.phone = phone
         self.anonymous = anonymous
+        self.verified = verified
     }
 }
 

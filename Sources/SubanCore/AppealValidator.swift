@@ -98,8 +98,9 @@ public struct AppealValidator: Sendable {
         var contact = Contact(phone: nil, anonymous: false)
         if let object = reader.object("contact", required: true) {
             var inner = ObjectReader(object, path: "contact.", errors: reader.errors)
-            inner.rejectUnknown(["phone", "anonymous"])
+            inner.rejectUnknown(["phone", "anonymous", "verified"])
             contact.anonymous = inner.bool("anonymous", required: false) ?? false
+            contact.verified = inner.bool("verified", required: false)
             contact.phone = inner.string("phone", required: !contact.anonymous, maxCharacters: 20)
             if let phone = contact.phone {
                 if let normalized = PhoneNumber.normalize(phone) {

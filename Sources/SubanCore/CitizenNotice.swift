@@ -45,10 +45,10 @@ public enum CitizenNotice {
     public static func plan(event: String, at: String, ticket: Ticket, webhookChannels: Set<String>, ratingToken: String? = nil) -> [Planned] {
         let linked = ticket.status == TicketStatus.linked.rawValue
         if linked && event != "linked" && !followedEvents.contains(event) { return [] }
-        let token = event == "evaluation_requested" && !linked ? ratingToken : nil
+        let token = event == "evaluation_requested" ? ratingToken : nil
         var planned: [Planned] = []
         if smsEvents.contains(event), ticket.hasPhone,
-           let text = linked ? linkedSMSText(event: event, ticket: ticket) : smsText(event: event, ticket: ticket, ratingToken: token) {
+           let text = linked ? linkedSMSText(event: event, ticket: ticket, ratingToken: token) : smsText(event: event, ticket: ticket, ratingToken: token) {
             var payload: [String: JSONValue] = ["text": .string(text), "tracking_code": .string(ticket.trackingCode)]
             if let token { payload["rating_token"] = .string(token) }
             planned.append(Planned(transport: .sms, recipient: "citizen", payload: payload))
@@ -76,11 +76,12 @@ public enum CitizenNotice {
         }
     }
 
-    static func linkedSMSText(event: String, ticket: Ticket) -> String? {
+    static func linkedSMSText(event: String, ticket: Ticket, ratingToken: String? = nil) -> String? {
         let code = ticket.trackingCode
         return switch event {
         case "linked": "【深圳12345】您反映的问题（查询码\(code)）已有其他市民反映，平台已合并办理，办理进展和答复将同步告知您，可凭查询码查看。"
-        case "evaluation_requested": "【深圳12345】您反映的问题（查询码\(code)）已办理答复，请凭查询码查看答复内容。"
+        case "evaluation_requested":
+            "【深圳12345】您反映的问题（查询码\(code)）已办理答复，请凭查询码查看答复内容，并可凭评价码\(ratingToken ?? "")评价办理结果；您的不满意评价同样会使工单退回重办。"
         default: nil
         }
     }

@@ -108,6 +108,9 @@ public enum TicketCommand: Sendable, Hashable {
     /// The callback worker told the citizen of the reply and asked for an evaluation.
     case requestEvaluation
     case rate(Rating)
+    /// The citizen of `reporter`, a report linked to this ticket, rates its handling: any
+    /// reporter's dissatisfaction is the incident's (不满意回退), a satisfied one closes nothing.
+    case rateForLinkedReport(reporter: UUID, rating: Rating)
     case recordVisit(solved: Bool)
     /// A dispatcher finds a linked report is not the parent's incident: it goes to manual triage on its own.
     case unlink(reason: String)
@@ -124,6 +127,7 @@ public enum TicketCommand: Sendable, Hashable {
         case .assignFromTriage: "triage-assign"
         case .requestEvaluation: "request-evaluation"
         case .rate: "rate"
+        case .rateForLinkedReport: "rate-for-linked-report"
         case .recordVisit: "visit"
         case .unlink: "unlink"
         }
@@ -154,6 +158,12 @@ public struct Rating: Sendable, Hashable, Codable {
     /// The one rule for "unsatisfied": any dimension at 2 or below. A citizen who
     /// says the problem is not solved (effect) cannot be outvoted by a polite reply.
     public var isSatisfied: Bool { dimensions.allSatisfy { $0.score >= 3 } }
+
+    /// The timeline's record of it.
+    public func timelineDetail(round: Int) -> [String: JSONValue] {
+        ["speed": .number(Double(speed)), "effect": .number(Double(effect)), "service": .number(Double(service)),
+         "quality": .number(Double(quality)), "satisfied": .bool(isSatisfied), "round": .number(Double(round))]
+    }
 }
 
 /// An SLA effect of a transition, for the store to apply to its clocks.
@@ -395,13 +405,8 @@ public enum Lifecycle {
 
         case .rate(let rating):
             guard [.replied, .callback].contains(ticket.status) else { throw illegal() }
-            for (name, score) in rating.dimensions where !(1...5).contains(score) {
-                throw LifecycleError.invalid(field: name, reason: "an integer from 1 to 5")
-            }
-            next.events.append(TimelineEntry("rated", [
-                "speed": .number(Double(rating.speed)), "effect": .number(Double(rating.effect)), "service": .number(Double(rating.service)),
-                "quality": .number(Double(rating.quality)), "satisfied": .bool(rating.isSatisfied), "round": .number(Double(ticket.round)),
-            ]))
+            try check(rating)
+            next.events.append(TimelineEntry("rated", rating.timelineDetail(round: ticket.round)))
             if rating.isSatisfied {
                 if ticket.visitOpen {
                     next.status = .rated
@@ -411,6 +416,15 @@ public enum Lifecycle {
             } else {
                 returnForDissatisfaction(ticket, &next, now: now, calendar: calendar, why: "rating")
             }
+
+        case .rateForLinkedReport(let reporter, let rating):
+            // Until the ticket closes: its own citizen may have rated already, the visit may still be open.
+            guard [.replied, .callback, .rated].contains(ticket.status) else { throw illegal() }
+            try check(rating)
+            var detail = rating.timelineDetail(round: ticket.round)
+            detail["report"] = .string(reporter.uuidString.lowercased())
+            next.events.append(TimelineEntry("linked_report_rated", detail))
+            if !rating.isSatisfied { returnForDissatisfaction(ticket, &next, now: now, calendar: calendar, why: "linked report's rating") }
 
         case .recordVisit(let solved):
             guard ticket.visitOpen, [.replied, .callback, .rated].contains(ticket.status) else { throw illegal() }
@@ -428,6 +442,12 @@ public enum Lifecycle {
             next.events.append(TimelineEntry("unlinked", ["reason": .string(try required("reason", reason, max: 500))]))
         }
         return next
+    }
+
+    private static func check(_ rating: Rating) throws {
+        for (name, score) in rating.dimensions where !(1...5).contains(score) {
+            throw LifecycleError.invalid(field: name, reason: "an integer from 1 to 5")
+        }
     }
 
     private static func close(_ next: inout Transition, outcome: String) {

@@ -30,6 +30,7 @@ public enum TimelineWording {
         case "replied": return "各承办单位均已答复"
         case "evaluation_requested": return "已短信邀请您评价办理结果"
         case "rated": return field("satisfied") == "true" ? "您已评价：满意" : "您已评价：不满意"
+        case "linked_report_rated": return field("satisfied") == "true" ? "反映同一问题的另一位市民评价：满意" : "反映同一问题的另一位市民评价：不满意"
         case "visited": return field("solved") == "true" ? "回访确认问题已解决" : "回访发现问题未解决"
         case "dissatisfaction_return": return "因评价不满意，工单退回\(unit)重新办理，由单位负责人督办"
         case "special_supervision": return "再次不满意，工单转入专项督办"

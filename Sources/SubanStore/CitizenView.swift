@@ -73,6 +73,14 @@ extension TicketStore {
         try connection.query("SELECT id FROM tickets WHERE tracking_code = $1", [trackingCode]).first?.decode("id")
     }
 
+    /// The ticket a tracking code rates: its own, and the parent whose handling it rates when it is a linked report.
+    public static func ratingTarget(trackingCode: String, on connection: PostgresConnection) throws -> (id: UUID, parent: UUID?)? {
+        guard let row = try connection.query("""
+            SELECT id, CASE WHEN status = 'linked' THEN parent_id END AS parent FROM tickets WHERE tracking_code = $1
+            """, [trackingCode]).first else { return nil }
+        return (try row.decode("id"), try row.decodeIfPresent("parent"))
+    }
+
     public static func citizenView(trackingCode: String, on connection: PostgresConnection) throws -> CitizenView? {
         func ticketRow(_ condition: String, _ value: any PostgresEncodable) throws -> PostgresRow? {
             try connection.query("""
@@ -116,7 +124,15 @@ extension TicketStore {
                                dueAt: try handling.decodeIfPresent("reply_due_at"))
         }
         let ownStatus: String = try ticket.decode("status")
-        let canRate = [TicketStatus.replied.rawValue, TicketStatus.callback.rawValue].contains(ownStatus)
+        // A linked report's citizen rates the incident's handling once a round, until the parent closes.
+        let round: Int = try handling.decode("round")
+        let canRate: Bool
+        if parent == nil {
+            canRate = [TicketStatus.replied.rawValue, TicketStatus.callback.rawValue].contains(ownStatus)
+        } else {
+            let open = [TicketStatus.replied.rawValue, TicketStatus.callback.rawValue, TicketStatus.rated.rawValue].contains(status)
+            canRate = try open && connection.query("SELECT 1 FROM ratings WHERE ticket_id = $1 AND round = $2", [id, round]).isEmpty
+        }
         return CitizenView(
             trackingCode: try ticket.decode("tracking_code"), status: ownStatus, type: try ticket.decode("type"),
             urgent: try ticket.decode("urgent"), channel: try ticket.decode("channel"), category: try ticket.decodeIfPresent("category_code"),
@@ -125,12 +141,13 @@ extension TicketStore {
             receivedAt: try ticket.decode("received_at"), dispatchDueAt: try ticket.decode("dispatch_due_at"),
             dispatchedAt: try handling.decodeIfPresent("dispatched_at"), replyDueAt: try handling.decodeIfPresent("reply_due_at"),
             replyDueProvisional: try handling.decode("reply_due_provisional"), interveneDueAt: try handling.decodeIfPresent("intervene_due_at"),
-            round: try ticket.decode("round"), canRate: canRate, holder: holder, departments: units, timeline: steps,
+            round: round, canRate: canRate, holder: holder, departments: units, timeline: steps,
             linked: try parent.map { CitizenView.Linked(status: status, reports: try $0.decode("linked_reports", as: Int.self) + 1) })
     }
 }
 
 extension CitizenView {
     /// The parent's steps that are its citizen's own business, not the incident's.
-    static let parentCitizensOwn: Set<String> = ["received", "triaged", "evaluation_requested", "rated", "visited", "duplicate_linked"]
+    static let parentCitizensOwn: Set<String> = ["received", "triaged", "evaluation_requested", "rated", "visited", "duplicate_linked",
+                                                 "linked_report_rated"]
 }

@@ -42,11 +42,21 @@ public enum LifecycleStore {
     }
 
     /// Runs `command` against the ticket. Throws `NotFound`, or `LifecycleError` when the rules refuse it.
+    static func record(_ rating: Rating, of ticketID: UUID, round: Int, on connection: PostgresConnection) throws {
+        try connection.query("""
+            INSERT INTO ratings (ticket_id, round, speed, effect, service, quality, satisfied, comment) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            """, [ticketID, round, rating.speed, rating.effect, rating.service, rating.quality, rating.isSatisfied, rating.comment])
+    }
+
     public static func perform(
         _ command: TicketCommand, ticketID: UUID, now: Date = Date(), calendar: WorkingCalendar,
         on connection: PostgresConnection
     ) throws -> Applied {
         guard let ticket = try lock(ticketID, on: connection) else { throw NotFound() }
+        if case .rateForLinkedReport(let reporter, _) = command,
+           try !connection.query("SELECT 1 FROM ratings WHERE ticket_id = $1 AND round = $2", [reporter, ticket.round]).isEmpty {
+            throw LifecycleError.limitReached("this report has already rated round \(ticket.round)")
+        }
         let transition = try Lifecycle.apply(command, to: ticket, now: now, calendar: calendar).get()
         var outbox: [OutboxMessage] = []
 
@@ -77,9 +87,13 @@ public enum LifecycleStore {
             try apply(change, ticketID: ticketID, created: created, on: connection)
         }
         if case .rate(let rating) = command {
-            try connection.query("""
-                INSERT INTO ratings (ticket_id, round, speed, effect, service, quality, satisfied, comment) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                """, [ticketID, ticket.round, rating.speed, rating.effect, rating.service, rating.quality, rating.isSatisfied, rating.comment])
+            try record(rating, of: ticketID, round: ticket.round, on: connection)
+        }
+        if case .rateForLinkedReport(let reporter, let rating) = command {
+            // The report's own rating and its own timeline step; the incident's consequences are the parent's events.
+            try record(rating, of: reporter, round: ticket.round, on: connection)
+            try connection.query("INSERT INTO ticket_events (ticket_id, kind, detail) VALUES ($1, 'rated', $2::jsonb)",
+                                 [reporter, String(decoding: try JSONEncoder().encode(JSONValue.object(rating.timelineDetail(round: ticket.round))), as: UTF8.self)])
         }
         if case .requestEvaluation = command, ticket.visitOpen {
             try connection.query("""

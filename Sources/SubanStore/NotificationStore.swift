@@ -27,8 +27,9 @@ public enum NotificationStore {
         public var capped = 0
     }
 
-    /// SMS to one number in 24 hours beyond which more are stored `capped` and not sent:
-    /// numbers are never verified, so a submission could otherwise make the platform text anyone.
+    /// SMS to one number in 24 hours beyond which more are stored `capped` and not sent: a
+    /// submission could otherwise make the platform text anyone. A number its channel verified
+    /// is not capped (its SMS still count towards the cap of the unverified ones).
     public static let defaultSMSDailyCap = 10
 
     /// Plans and stores the messages for `events`.
@@ -57,11 +58,12 @@ public enum NotificationStore {
         var rows: [[String: JSONValue]] = []
         for event in events {
             let followers = CitizenNotice.followedEvents.contains(event.kind) ? linkedReports[event.ticketID] ?? [] : []
-            let token = Int(event.round).flatMap { round in tokens?.token(ticketID: event.ticketID, round: round) }
             for recipientTicket in [event.ticketID] + followers {
                 guard let ticket = tickets[recipientTicket] else { continue }
+                // Each citizen's own token: a linked report's rates the parent's round under the report's own ticket.
+                let token = Int(event.round).flatMap { round in tokens?.token(ticketID: recipientTicket, round: round) }
                 for planned in CitizenNotice.plan(event: event.kind, at: event.at, ticket: ticket, webhookChannels: webhookChannels,
-                                                  ratingToken: recipientTicket == event.ticketID ? token : nil) {
+                                                  ratingToken: token) {
                     rows.append([
                         "ticket": .string(recipientTicket.postgresText), "dedupe_key": .string("\(event.kind):\(recipientTicket.postgresText):\(event.round)"),
                         "recipient": .string(planned.recipient), "transport": .string(planned.transport.rawValue), "payload": .object(planned.payload),
@@ -72,7 +74,7 @@ public enum NotificationStore {
         guard !rows.isEmpty else { return Planned() }
         let stored = try connection.query("""
             WITH planned AS (
-                SELECT x.*, c.phone, row_number() OVER (PARTITION BY c.phone ORDER BY x.n) AS nth
+                SELECT x.*, c.phone, c.verified, row_number() OVER (PARTITION BY c.phone ORDER BY x.n) AS nth
                 FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (ticket uuid, dedupe_key text, recipient text, transport text, payload jsonb))
                      WITH ORDINALITY AS x(ticket, dedupe_key, recipient, transport, payload, n)
                 LEFT JOIN citizen_contacts c ON c.ticket_id = x.ticket AND x.transport = 'sms'
@@ -80,7 +82,7 @@ public enum NotificationStore {
             INSERT INTO notifications (ticket_id, dedupe_key, recipient, transport, payload, status)
             SELECT ticket, dedupe_key, recipient, transport, payload,
                    -- This batch's earlier SMS to the number count too (nth), so one batch cannot pass the cap.
-                   CASE WHEN phone IS NOT NULL AND nth + (
+                   CASE WHEN phone IS NOT NULL AND NOT verified AND nth + (
                        SELECT count(*) FROM citizen_contacts c JOIN notifications n ON n.ticket_id = c.ticket_id
                        WHERE c.phone = planned.phone AND n.transport = 'sms' AND n.status <> 'capped' AND n.created_at > now() - interval '24 hours'
                    ) > $2 THEN 'capped' ELSE 'pending' END

@@ -87,7 +87,7 @@ public enum TicketStore {
                 "address": JSONValue(appeal.location.address), "latitude": JSONValue(appeal.location.coordinates?.latitude),
                 "longitude": JSONValue(appeal.location.coordinates?.longitude), "anonymous": .bool(appeal.contact.anonymous),
                 "attachments": .array(appeal.attachments.map { .object(["url": .string($0.url), "media": .string($0.media.rawValue)]) }),
-                "phone": JSONValue(appeal.contact.phone), "received_at": JSONValue(ticket.receivedAt),
+                "phone": JSONValue(appeal.contact.phone), "phone_verified": .bool(appeal.contact.verified ?? false), "received_at": JSONValue(ticket.receivedAt),
                 "dispatch_due_at": JSONValue(SLAPolicy.dispatchDeadline(receivedAt: ticket.receivedAt, urgent: appeal.urgent)),
                 "reply_due_at": JSONValue(reply.at), "reply_due_provisional": .bool(reply.provisional),
                 "intervene_due_at": SLAPolicy.interventionDeadline(receivedAt: ticket.receivedAt, urgent: appeal.urgent).map(JSONValue.init) ?? .null,
@@ -101,7 +101,7 @@ public enum TicketStore {
                 SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
                     id uuid, tracking_code text, channel text, channel_ref text, type text, urgent boolean, text text,
                     district_code text, street_code text, community text, address text, latitude float8, longitude float8,
-                    anonymous boolean, attachments jsonb, phone text, received_at timestamptz, dispatch_due_at timestamptz,
+                    anonymous boolean, attachments jsonb, phone text, phone_verified boolean, received_at timestamptz, dispatch_due_at timestamptz,
                     reply_due_at timestamptz, reply_due_provisional boolean, intervene_due_at timestamptz, appeal_digest text,
                     requested_item text)
             ), inserted AS (
@@ -119,8 +119,8 @@ public enum TicketStore {
                 INSERT INTO sla_clocks (ticket_id, kind, starts_at, due_at, next_at)
                 SELECT id, 'dispatch', received_at, dispatch_due_at, received_at FROM inserted
             ), contacts AS (
-                INSERT INTO citizen_contacts (ticket_id, phone)
-                SELECT input.id, input.phone FROM inserted JOIN input USING (id) WHERE input.phone IS NOT NULL
+                INSERT INTO citizen_contacts (ticket_id, phone, verified)
+                SELECT input.id, input.phone, input.phone_verified FROM inserted JOIN input USING (id) WHERE input.phone IS NOT NULL
             ), timeline AS (
                 INSERT INTO ticket_events (ticket_id, kind, detail, at)
                 SELECT id, 'received', jsonb_build_object('channel', channel, 'type', type, 'urgent', urgent), received_at FROM inserted

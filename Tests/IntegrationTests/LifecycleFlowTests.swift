@@ -407,7 +407,7 @@ import Testing
             _ = try await fleet.submit("人民路的路灯不亮了，晚上很黑", district: "longhua", address: "民治街道人民路")
             _ = try await fleet.submit("民康路和民旺路路口有人占道摆摊卖水果，行人只能走机动车道", district: "longhua", address: "民治街道民康路与民旺路交汇处")
 
-            // The linked citizen follows the incident: its units, its holder, the merge, no rating of its own.
+            // The linked citizen follows the incident: its units, its holder, the merge; nothing to rate before the reply.
             let (_, view) = try await fleet.call(.get, "/v1/appeals/\(childCode)")
             #expect(view["status"] as? String == "linked")
             #expect((view["linked"] as? [String: Any])?["reports"] as? Int == 2, "\(view)")
@@ -439,7 +439,24 @@ import Testing
             #expect(toChild.contains { "\($0.body["text"] ?? .null)".contains("合并办理") }, "told of the merge")
             #expect(toChild.allSatisfy { "\($0.body["text"] ?? .null)".contains(childCode) }, "under the citizen's own tracking code")
             #expect(!toChild.contains { "\($0.body["text"] ?? .null)".contains("已分拨至") }, "no dispatch SMS for a unit that was never theirs")
-            #expect(toChild.allSatisfy { $0.body["rating_token"] == nil }, "the parent's rounds are rated by its own citizen")
+
+            // The linked citizen rates the incident's handling with a token of its own: its dissatisfaction is the incident's.
+            let childToken = try await fleet.ratingToken(childCode)
+            let parentToken = try await fleet.ratingToken(parentCode)
+            #expect(childToken != parentToken)
+            #expect(try await fleet.call(.get, "/v1/appeals/\(childCode)").1["can_rate"] as? Bool == true)
+            let unhappy: [String: Any] = ["speed": 3, "effect": 1, "service": 3, "quality": 2]
+            #expect(try await fleet.call(.post, "/v1/appeals/\(childCode)/rating", unhappy.merging(["token": parentToken]) { $1 }).0 == .forbidden,
+                    "another citizen's token rates nothing")
+            let (rated, ratedBody) = try await fleet.call(.post, "/v1/appeals/\(childCode)/rating", unhappy.merging(["token": childToken]) { $1 })
+            #expect(rated == .ok && ratedBody["status"] as? String == "reopened" && ratedBody["round"] as? Int == 2, "\(ratedBody)")
+            #expect(try await fleet.call(.post, "/v1/appeals/\(childCode)/rating", unhappy.merging(["token": childToken]) { $1 }).0 == .forbidden,
+                    "the incident is in its second round now: the first round's token rates nothing more")
+            #expect(try await fleet.status(parent) == "reopened")
+            let (_, afterRating) = try await fleet.call(.get, "/v1/appeals/\(childCode)")
+            #expect(afterRating["can_rate"] as? Bool == false)
+            #expect((afterRating["timeline"] as? [[String: Any]] ?? []).contains { $0["kind"] as? String == "rated" }, "the report's own step")
+            #expect(try await fleet.count("SELECT count(*) AS n FROM ratings WHERE ticket_id = $1 AND round = 1", [child]) == 1)
 
             // A dispatcher reviews the links and undoes one: the report goes to manual triage on its own.
             let operatorKey = try await fleet.key(nil)

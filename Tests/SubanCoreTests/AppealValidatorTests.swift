@@ -32,6 +32,18 @@ import Testing
         #expect(appeal.attachments == [Attachment(url: "https://img.example/1.jpg", media: .picture)])
     }
 
+    /// A channel may say it verified the number; a body that does not say leaves the digest of
+    /// earlier appeals as it was (retries of them still match).
+    @Test func aChannelMayMarkTheNumberVerified() throws {
+        #expect(try AppealValidator().validate(.object(Self.valid)).get().contact.verified == nil)
+        let verified = try AppealValidator().validate(Self.with("contact.verified", .bool(true))).get()
+        #expect(verified.contact == Contact(phone: "13800138000", anonymous: false, verified: true))
+        guard case .failure(let failure) = AppealValidator().validate(Self.with("contact.verified", .string("yes"))) else {
+            Issue.record("accepted a string"); return
+        }
+        #expect(failure.errors.map(\.field) == ["contact.verified"])
+    }
+
     /// A consultation needs no place ("公积金怎么提取？"), nor does a city-level duty.
     @Test func acceptsAnAppealWithNoPlace() throws {
         var body = Self.valid

@@ -31,15 +31,17 @@ import Testing
                                          webhookChannels: ["app"], ratingToken: "7Q2M4K8ZRX0B3N5P")
         #expect(planned.allSatisfy { $0.payload["rating_token"] == .string("7Q2M4K8ZRX0B3N5P") })
         #expect(planned.contains { $0.payload["text"].map { "\($0)".contains("评价码7Q2M4K8ZRX0B3N5P") } ?? false })
+        // A linked report's citizen rates the incident too, with the token of their own report.
         let linked = CitizenNotice.plan(event: "evaluation_requested", at: "2026-11-23 10:00:00+00", ticket: Self.ticket(status: "linked"),
-                                        webhookChannels: ["app"], ratingToken: "7Q2M4K8ZRX0B3N5P")
-        #expect(!linked.isEmpty && linked.allSatisfy { $0.payload["rating_token"] == nil && !"\($0.payload)".contains("7Q2M4K8ZRX0B3N5P") })
+                                        webhookChannels: ["app"], ratingToken: "4H5J6K7M8N9P0Q1R")
+        #expect(!linked.isEmpty && linked.allSatisfy { $0.payload["rating_token"] == .string("4H5J6K7M8N9P0Q1R") })
+        #expect(linked.contains { $0.payload["text"].map { "\($0)".contains("评价码4H5J6K7M8N9P0Q1R") } ?? false })
         let dispatched = CitizenNotice.plan(event: "dispatched", at: "2026-11-23 10:00:00+00", ticket: Self.ticket(), webhookChannels: ["app"],
                                             ratingToken: "7Q2M4K8ZRX0B3N5P")
         #expect(dispatched.allSatisfy { $0.payload["rating_token"] == nil }, "only the evaluation request carries it")
     }
 
-    /// A report linked to another citizen's ticket hears of the merge and of that ticket's reply and end, not of its rating rounds.
+    /// A report linked to another citizen's ticket hears of the merge and of that ticket's reply and end, not of its returns.
     @Test(arguments: [
         ("linked", ["sms", "webhook"], "合并办理"),
         ("evaluation_requested", ["sms", "webhook"], "已办理答复"),

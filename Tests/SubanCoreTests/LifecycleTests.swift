@@ -26,6 +26,7 @@ import Testing
     static let coDept = co.department
     static let satisfied = Rating(speed: 5, effect: 4, service: 5, quality: 3)
     static let unsatisfied = Rating(speed: 5, effect: 2, service: 5, quality: 5)
+    static let reporter = UUID(uuidString: "0b9e4f4e-5d1a-4c36-9a51-2f3b7c1d8e02")!
 
     /// (command, ticket before, expected ticket status after) for legal transitions.
     @Test(arguments: [
@@ -45,6 +46,10 @@ import Testing
         (.recordVisit(solved: false), ticket(.rated, lead: .replied, visitOpen: true), .reopened),
         (.rate(unsatisfied), ticket(.callback, lead: .replied, round: 2), .reopened),
         (.rate(unsatisfied), ticket(.callback, lead: .replied, round: 3), .closed),
+        // A linked report's citizen: dissatisfied returns the incident, satisfied closes nothing, even after the ticket's own citizen rated.
+        (.rateForLinkedReport(reporter: reporter, rating: unsatisfied), ticket(.callback, lead: .replied), .reopened),
+        (.rateForLinkedReport(reporter: reporter, rating: unsatisfied), ticket(.rated, lead: .replied, visitOpen: true), .reopened),
+        (.rateForLinkedReport(reporter: reporter, rating: satisfied), ticket(.callback, lead: .replied, visitOpen: true), .callback),
         (.accept(department: leadDept, leader: "王科长"), ticket(.reopened, round: 2), .accepted),
         (.arbitrate(assignment: 1, moveTo: "city:market-supervision"), ticket(.accepted, lead: .disputed), .dispatched),
         (.arbitrate(assignment: 1, moveTo: nil), ticket(.dispatched, lead: .disputed), .dispatched),
@@ -75,6 +80,8 @@ import Testing
         (.rate(satisfied), ticket(.accepted, lead: .accepted), "illegal"),
         (.rate(Rating(speed: 6, effect: 3, service: 3, quality: 3)), ticket(.callback, lead: .replied), "invalid:speed"),
         (.rate(satisfied), ticket(.closed, lead: .replied), "illegal"),
+        (.rateForLinkedReport(reporter: reporter, rating: unsatisfied), ticket(.closed, lead: .replied), "illegal"),
+        (.rateForLinkedReport(reporter: reporter, rating: satisfied), ticket(.accepted, lead: .accepted), "illegal"),
         (.recordVisit(solved: true), ticket(.callback, lead: .replied), "illegal"),
         (.requestEvaluation, ticket(.accepted, lead: .accepted), "illegal"),
         (.arbitrate(assignment: 1, moveTo: nil), ticket(.accepted, lead: .accepted), "illegal"),

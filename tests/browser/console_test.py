@@ -64,6 +64,11 @@ def main():
     options = webdriver.ChromeOptions()
     for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=zh-CN"]:
         options.add_argument(flag)
+    downloads = os.path.abspath(os.path.join(ARTIFACTS, "downloads"))
+    os.makedirs(downloads, exist_ok=True)
+    for old in os.listdir(downloads):
+        os.remove(os.path.join(downloads, old))
+    options.add_experimental_option("prefs", {"download.default_directory": downloads, "download.prompt_for_download": False})
     browser = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path="/usr/bin/chromedriver"))
     wait = WebDriverWait(browser, 30)
     passed = []
@@ -95,7 +100,12 @@ def main():
         assert browser.find_elements(By.CSS_SELECTOR, "#by-category svg rect"), "category bars"
         assert browser.find_elements(By.CSS_SELECTOR, "#hot-items li"), "today's hot items"
         shot("analytics")
-        passed.append(f"analytics: {received} received, trend, category bars, top-10")
+        # The export carries the operator's key: a CSV of days × categories arrives, not a 401.
+        browser.find_element(By.ID, "csv").click()
+        wait.until(lambda b: any(name.endswith(".csv") for name in os.listdir(downloads)))
+        exported = open(os.path.join(downloads, next(n for n in os.listdir(downloads) if n.endswith(".csv"))), encoding="utf-8-sig").read()
+        assert exported.splitlines()[0].startswith("day,category"), exported[:200]
+        passed.append(f"analytics: {received} received, trend, category bars, top-10, CSV export ({len(exported.splitlines()) - 1} rows)")
 
         # A fresh appeal, placed by dispatch; its lead unit works it from the workbench.
         # A block number of its own marks the appeal (a word such as "测试" would read as a complaint about a website).
