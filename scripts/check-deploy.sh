@@ -24,21 +24,37 @@ python3 - <<'PY'
 import glob, os, sys, yaml
 roles = set(os.environ["SUBAN_ROLES"].split())
 names = open("Sources/SubanStore/StreamNames.swift").read()
-problems, kinds = [], []
+problems, kinds, default_deny = [], [], False
 for path in sorted(glob.glob("deploy/k8s/*.yaml")):
     for doc in yaml.safe_load_all(open(path)):
         if not doc: continue
         kinds.append(f"{doc['kind']}/{doc['metadata']['name']}")
         spec = doc.get("spec", {})
         pod = spec.get("template", {}).get("spec", {})
+        if pod.get("containers"):
+            context = pod.get("securityContext", {})
+            if not context.get("runAsNonRoot") or context.get("seccompProfile", {}).get("type") != "RuntimeDefault":
+                problems.append(f"{path}: {doc['metadata']['name']} may run as root or without the default seccomp profile")
         for container in pod.get("containers", []):
             role = container.get("args", [""])[0]
             if role not in roles: problems.append(f"{path}: {role} is not a suban subcommand")
+            context = container.get("securityContext", {})
+            if context.get("allowPrivilegeEscalation") is not False or not context.get("readOnlyRootFilesystem") \
+                    or context.get("capabilities", {}).get("drop") != ["ALL"]:
+                problems.append(f"{path}: container {container['name']} may escalate, write its file system or keep capabilities")
+        if doc["kind"] == "Secret":
+            problems.append(f"{path}: a Secret is committed; secrets are made at install (deploy/README.md)")
+        if doc["kind"] == "NetworkPolicy" and doc["spec"].get("podSelector") == {} and not doc["spec"].get("ingress") \
+                and "Ingress" in doc["spec"].get("policyTypes", []):
+            default_deny = True
         for trigger in spec.get("triggers", []) if doc["kind"] == "ScaledObject" else []:
             meta = trigger.get("metadata", {})
             for key in ("stream", "consumerGroup"):
                 value = meta.get(key)
                 if value and value.replace("{", "").replace("}", "").split(":")[-1] not in names: problems.append(f"{path}: unknown {key} {value}")
+if not default_deny: problems.append("deploy/k8s: no default-deny NetworkPolicy")
+for path in sorted(glob.glob("deploy/k8s/*.yaml")):
+    if "change-me" in open(path).read(): problems.append(f"{path}: a placeholder secret (change-me) is committed")
 print("deploy/k8s: " + ", ".join(kinds))
 if problems: print("\n".join(problems)); sys.exit(1)
 PY
