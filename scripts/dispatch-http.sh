@@ -12,17 +12,8 @@
 #   PAIRS_VERBOSE=1 lists the pairs decided wrongly; HTTP_MISSES=file writes the appeals missed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
-if ! out=$(swift build --product suban "$@" 2>&1); then echo "$out"; exit 1; fi
-bin="$(swift build --show-bin-path "$@")/suban"
-
 source scripts/fleet.sh
-fleet_sandbox "$bin" dispatch-http
-trap fleet_discard EXIT
-export LOG_LEVEL=warning
-fleet_roles 1 2 0 0 0 1 "$http_port" $((http_port + 1)) $((http_port + 2))
-export INTAKE_URL="http://127.0.0.1:$http_port" API_URL="http://127.0.0.1:$((http_port + 1))" SUBAN_BIN=$bin
-fleet_await_health "$INTAKE_URL"; fleet_await_health "$API_URL"
+http_fleet dispatch-http 2 "$@"
 # Bars a few pairs under today's figures.
 python3 tests/dispatch/duplicate_pairs_over_http.py ${PAIRS_VERBOSE:+--verbose} \
   --min-recall 0.82 --min-district-only-recall 0.72 --min-precision 0.95

@@ -73,3 +73,22 @@ fleet_stop() {
 
 # Waits until an HTTP role of the fleet answers /health, else shows every role's log.
 fleet_await_health() { await_health "$1" "$fleet_dir"/log/*.log; }
+
+# The over-HTTP checks' fleet: builds suban (swift build flags after the two arguments), a
+# sandbox with one intake, DISPATCH dispatchers and one api; exports INTAKE_URL, API_URL and
+# SUBAN_BIN once both answer, and discards everything on exit. A caller's `fleet_prepare`
+# function, when defined, runs after migration and before the roles start.
+#   http_fleet NAME DISPATCH [swift build flags]
+http_fleet() {
+  local name=$1 dispatchers=$2 out bin; shift 2
+  bash scripts/install-deps.sh
+  if ! out=$(swift build --product suban "$@" 2>&1); then echo "$out"; exit 1; fi
+  bin="$(swift build --show-bin-path "$@")/suban"
+  fleet_sandbox "$bin" "$name"
+  trap fleet_discard EXIT
+  export LOG_LEVEL=${LOG_LEVEL:-warning}
+  if declare -F fleet_prepare >/dev/null; then fleet_prepare; fi
+  fleet_roles 1 "$dispatchers" 0 0 0 1 "$http_port" $((http_port + 1)) $((http_port + 2))
+  export INTAKE_URL="http://127.0.0.1:$http_port" API_URL="http://127.0.0.1:$((http_port + 1))" SUBAN_BIN=$bin
+  fleet_await_health "$INTAKE_URL"; fleet_await_health "$API_URL"
+}

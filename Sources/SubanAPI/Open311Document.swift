@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import SubanCore
 
 /// An Open311 answer as a small ordered tree, rendered as JSON or as the spec's XML: the two
 /// formats carry the same fields in the same order, so they are written once.
@@ -33,11 +34,11 @@ indirect enum Open311Document: Sendable {
     func json() -> String {
         switch self {
         case .text(nil), .number(nil): return "null"
-        case .text(let text?): return Self.quoted(text)
+        case .text(let text?): return JSONValue.string(text).serialized
         case .number(let number?): return number.isFinite ? "\(number)" : "null"
         case .integer(let integer): return String(integer)
         case .bool(let bool): return bool ? "true" : "false"
-        case .object(let fields): return "{" + fields.map { Self.quoted($0.0) + ":" + $0.1.json() }.joined(separator: ",") + "}"
+        case .object(let fields): return "{" + fields.map { JSONValue.string($0.0).serialized + ":" + $0.1.json() }.joined(separator: ",") + "}"
         case .list(_, let items): return "[" + items.map { $0.json() }.joined(separator: ",") + "]"
         }
     }
@@ -52,23 +53,6 @@ indirect enum Open311Document: Sendable {
         case .object(let fields): return "<\(name)>" + fields.map { $0.1.xml(name: $0.0) }.joined() + "</\(name)>"
         case .list(let element, let items): return "<\(name)>" + items.map { $0.xml(name: element) }.joined() + "</\(name)>"
         }
-    }
-
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar == "\u{2028}" || scalar == "\u{2029}":
-                out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 
     /// Text as XML character data; characters XML 1.0 cannot carry at all are dropped.

@@ -111,7 +111,7 @@ figures = [("category", category / n, args.min_category), ("lead unit", lead_uni
 print(f"over HTTP: {n} appeals, {urgent_total} urgent, {triaged} sent to triage, {waiting_for_place} of them lacking only a place "
       f"(they keep their category and item; their lead unit is counted by the kind of unit their item goes to once placed)")
 for name, value, bar in figures:
-    print(f"  {name:17} {value * 100:5.1f}%   (bar {bar * 100:.0f}%)")
+    print(f"  {name:17} {value * 100:5.1f}%   (bar {bar * 100:.1f}%)")
 if args.misses:
     with open(args.misses, "w", encoding="utf-8") as out:
         out.writelines(json.dumps(miss, ensure_ascii=False) + "\n" for miss in misses)
