@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
 import Postgres
@@ -192,7 +193,17 @@ public struct Open311Routes: Sendable {
         guard let key = fields["api_key"], !key.isEmpty else { throw Open311Error(.forbidden, ["api_key: required; the platform's operators issue them"]) }
         guard try await intake.keys.channel(of: key) == .open311 else { throw Open311Error(.forbidden, ["api_key: not a live Open311 channel key"]) }
 
-        let token = TrackingCode.generate()
+        // GeoReport v2 has no idempotency of its own: a client that sends an Idempotency-Key gets, on a
+        // retry with the same form, the request it made the first time (the key is the request's token).
+        let token: String
+        if let given = request.headers[Self.idempotencyKey] {
+            guard (1...64).contains(given.count), !given.contains(where: { $0.isWhitespace }) else {
+                throw Open311Error(.badRequest, ["Idempotency-Key: 1 to 64 characters, no spaces"])
+            }
+            token = given
+        } else {
+            token = TrackingCode.generate()
+        }
         let submission: Open311.Submission
         switch Open311.submission(form: form, token: token, catalog: try await read { try CatalogStore.load(on: $0).catalog }, definition: definition) {
         case .success(let valid): submission = valid
@@ -208,10 +219,13 @@ public struct Open311Routes: Sendable {
         }
         appeal.requestedItem = submission.item.code
         let receipt = try await intake.record(appeal)
+        guard !receipt.conflict else { throw Open311Error(.badRequest, ["Idempotency-Key: already used for another request; retry only with the same form"]) }
         let answer = Open311Document.object([
             ("service_request_id", .text(receipt.ticketID.postgresText)), ("token", .text(token)),
             ("service_notice", .text(Open311.serviceNotice(appeal.type, urgent: appeal.urgent))), ("account_id", .text(fields["account_id"])),
         ])
-        return Open311Document.list(element: "request", [answer]).response(.created, format: format, root: "service_requests")
+        return Open311Document.list(element: "request", [answer]).response(receipt.duplicate ? .ok : .created, format: format, root: "service_requests")
     }
+
+    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
 }

@@ -162,6 +162,21 @@ third = data[0] if status == 201 else {}
 check(status == 201 and third.get("service_request_id"), "POST requests.json with an empty description: the chosen service is the appeal")
 ids = [r.get("service_request_id") for r in (first, second, third)]
 
+# A client's retry with an Idempotency-Key is the same request; the key with another form is refused
+retry_key = f"retry-{time.time_ns()}"
+retry_fields = dict(valid, api_key=open311_key, description="同一个路口又有人摆摊，占了盲道。")
+def post_with_key(fields):
+    status, _, body = http("POST", f"{ROOT}/requests.json", urllib.parse.urlencode(fields).encode(),
+                           {"Content-Type": "application/x-www-form-urlencoded", "Idempotency-Key": retry_key})
+    return status, json.loads(body)
+status_one, one = post_with_key(retry_fields)
+status_two, two = post_with_key(retry_fields)
+check(status_one == 201 and status_two == 200 and one[0]["service_request_id"] == two[0]["service_request_id"],
+      "a retry with the same Idempotency-Key answers the same request (201, then 200)")
+status, other = post_with_key(dict(retry_fields, description="完全不同的另一件事"))
+check(status == 400 and any(e["description"].startswith("Idempotency-Key") for e in other),
+      "the same Idempotency-Key with another form: 400, nothing filed")
+
 # tokens
 for format in ("json", "xml"):
     status, _, data = get(f"tokens/{first.get('token')}", format)
