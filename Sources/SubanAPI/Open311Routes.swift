@@ -6,6 +6,7 @@ import Postgres
 import SubanCore
 import SubanStore
 import SubanWorkers
+import Synchronization
 
 /// Open311 GeoReport v2 under `root` (`/open311/v2`): any civic-issue app files and follows
 /// appeals here. Every resource ends in `.json` or `.xml`; errors are the spec's list of
@@ -31,6 +32,7 @@ public struct Open311Routes: Sendable {
     let postgres: PostgresClient
     let intake: IntakeRoutes
     let definition: Open311.Definition
+    private let catalogs = CatalogCache()
 
     public init(configuration: Configuration = Configuration(), postgres: PostgresClient, intake: IntakeRoutes, definition: Open311.Definition) {
         self.configuration = configuration
@@ -133,7 +135,7 @@ public struct Open311Routes: Sendable {
 
     func services(_ request: Request, format: Open311Document.Format) async throws -> Response {
         try checkJurisdiction(request.uri.queryParameters.get("jurisdiction_id"))
-        let catalog = try await read { try CatalogStore.load(on: $0).catalog }
+        let catalog = try await catalogs.current(postgres)
         let names = Dictionary(catalog.categories.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
         return Open311Document.list(element: "service", catalog.items.map { item in
             .object([
@@ -147,7 +149,7 @@ public struct Open311Routes: Sendable {
 
     func serviceDefinition(_ code: String, _ request: Request, format: Open311Document.Format) async throws -> Response {
         try checkJurisdiction(request.uri.queryParameters.get("jurisdiction_id"))
-        let catalog = try await read { try CatalogStore.load(on: $0).catalog }
+        let catalog = try await catalogs.current(postgres)
         guard let item = catalog.item(code: code) else { throw Open311Error(.notFound, ["no service '\(code)'; GET services lists them"]) }
         let attributes = definition.attributes(for: item).enumerated().map { order, attribute in
             Open311Document.object([
@@ -205,7 +207,7 @@ public struct Open311Routes: Sendable {
             token = TrackingCode.generate()
         }
         let submission: Open311.Submission
-        switch Open311.submission(form: form, token: token, catalog: try await read { try CatalogStore.load(on: $0).catalog }, definition: definition) {
+        switch Open311.submission(form: form, token: token, catalog: try await catalogs.current(postgres), definition: definition) {
         case .success(let valid): submission = valid
         case .failure(let failure): throw Open311Error(.badRequest, failure.errors.map { "\($0.field): \($0.reason)" })
         }
@@ -228,4 +230,18 @@ public struct Open311Routes: Sendable {
     }
 
     static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+}
+
+/// The catalog as operators left it, read at most once a minute (as dispatch re-reads it): every
+/// Open311 request needs it, and reading it is three queries and 400 items decoded.
+private final class CatalogCache: Sendable {
+    private let loaded = Mutex<(catalog: Catalog, at: ContinuousClock.Instant)?>(nil)
+    static let refresh = Duration.seconds(60)
+
+    func current(_ postgres: PostgresClient) async throws -> Catalog {
+        if let loaded = loaded.withLock({ $0 }), ContinuousClock.now - loaded.at < Self.refresh { return loaded.catalog }
+        let catalog = try await postgres.withConnection { try CatalogStore.load(on: $0).catalog }
+        loaded.withLock { $0 = (catalog, .now) }
+        return catalog
+    }
 }

@@ -93,7 +93,7 @@ public enum LifecycleStore {
             // The report's own rating and its own timeline step; the incident's consequences are the parent's events.
             try record(rating, of: reporter, round: ticket.round, on: connection)
             try connection.query("INSERT INTO ticket_events (ticket_id, kind, detail) VALUES ($1, 'rated', $2::jsonb)",
-                                 [reporter, String(decoding: try JSONEncoder().encode(JSONValue.object(rating.timelineDetail(round: ticket.round))), as: UTF8.self)])
+                                 [reporter, JSONValue.object(rating.timelineDetail(round: ticket.round)).serialized])
         }
         if case .requestEvaluation = command, ticket.visitOpen {
             try connection.query("""
