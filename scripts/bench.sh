@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The throughput benchmark (a command, not a test): a release build, throw-away servers,
 # then
-#   1. end to end: 2 intake and 2 dispatch, `suban bench` (HTTP → PostgreSQL → queues) with
+#   1. end to end: 2 intake and 2 dispatch, `suban-tools bench` (HTTP → PostgreSQL → queues) with
 #      the machine's Redis and PostgreSQL ceilings measured in the same run;
 #   2. open loop: the same fleet offered a fixed rate (RATES, each for SECONDS), every
 #      answer timed from when its request was due: latency at a load, not at saturation;
@@ -19,8 +19,8 @@ bash scripts/install-deps.sh
 mkdir -p artifacts/bench
 exec > >(tee artifacts/bench/bench.log)
 echo "building (release)..."
-swift build -c release --product suban 2>&1 | tail -1
-bin="$(swift build -c release --show-bin-path)/suban"
+swift build -c release 2>&1 | tail -1
+bin="$(swift build -c release --show-bin-path)/suban"; tools="$(dirname "$bin")/suban-tools"
 
 source scripts/fleet.sh
 fleet_sandbox "$bin" bench
@@ -77,7 +77,7 @@ for roles in "${end_to_end[@]}"; do
   fleet_roles $roles "$http_port" $((http_port + 1)) $((http_port + 2))
   fleet_await_health "$intake"; fleet_await_health "http://127.0.0.1:$((http_port + 100))"
   cpu_used >"$work/cpu.before"
-  "$bin" bench --intake "$intake" --count "$count" --concurrency "$concurrency" --ceilings 2>/dev/null || echo "(not every ticket reached its queues within the bench's 120 s)"
+  "$tools" bench --intake "$intake" --count "$count" --concurrency "$concurrency" --ceilings 2>/dev/null || echo "(not every ticket reached its queues within the bench's 120 s)"
   cpu_used >"$work/cpu.after"; cpu_report "$work/cpu.before" "$work/cpu.after" "$count"
   echo "peak RSS:"; peak_rss
   fleet_stop
@@ -96,7 +96,7 @@ for rate in ${RATES-250 500 1000}; do
   echo "== 2. open loop: intake, dispatch, api = 2 2 1; $rate appeals a second offered for $each s"
   fresh_fleet 2 2 0 0 0 1
   cpu_used >"$work/cpu.before"
-  "$bin" bench --intake "$intake" --rate "$rate" --count $((rate * each)) 2>/dev/null || echo "(not every ticket reached its queues within the bench's 120 s)"
+  "$tools" bench --intake "$intake" --rate "$rate" --count $((rate * each)) 2>/dev/null || echo "(not every ticket reached its queues within the bench's 120 s)"
   cpu_used >"$work/cpu.after"; cpu_report "$work/cpu.before" "$work/cpu.after" $((rate * each))
   echo "peak RSS:"; peak_rss
   fleet_stop
@@ -105,9 +105,9 @@ done
 [ -z "${REPLICAS-1 2 4}" ] || echo "== 3. dispatch alone: a backlog of $count tickets on a fresh database, drained by ${REPLICAS-1 2 4} replicas"
 for replicas in ${REPLICAS-1 2 4}; do
   fresh_fleet 2 0 0 0 0 0
-  "$bin" bench --intake "$intake" --count "$count" --concurrency "$concurrency" --no-wait 2>/dev/null
+  "$tools" bench --intake "$intake" --count "$count" --concurrency "$concurrency" --no-wait 2>/dev/null
   start=$(date +%s%N)
-  for i in $(seq 0 $((replicas - 1))); do supervise "dispatch-$i" dispatch; done
+  for i in $(seq 0 $((replicas - 1))); do supervise "dispatch-$i" "$bin" dispatch; done
   until drained; do sleep 0.5; done
   python3 -c "import sys; took = ($(date +%s%N) - $start) / 1e9; print(f'dispatch x$replicas: $count tickets in {took:.1f} s = {$count / took:.0f} tickets/s (start-up and catalog load included)')"
   peak_rss | grep dispatch

@@ -20,7 +20,7 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import selenium" 2>/d
   python3 -m venv "$venv" 2>/dev/null || { apt-get install -y -qq python3-venv >/dev/null && python3 -m venv "$venv"; }
   "$venv/bin/pip" install -q 'selenium>=4.20,<5'
 fi
-if ! out=$(swift build --product suban "$@" 2>&1); then echo "$out"; exit 1; fi
+if ! out=$(swift build "$@" 2>&1); then echo "$out"; exit 1; fi
 bin="$(swift build --show-bin-path "$@")/suban"
 
 source scripts/fleet.sh
@@ -30,7 +30,7 @@ export LOG_LEVEL=warning
 fleet_roles 1 1 1 1 1 1 "$http_port" $((http_port + 1)) $((http_port + 2))
 intake="http://127.0.0.1:$http_port"; api="http://127.0.0.1:$((http_port + 1))"
 fleet_await_health "$intake"; fleet_await_health "$api"
-"$bin" demo --intake "$intake" --api "$api" --count 60 --handle 10 >/dev/null
+"$(dirname "$bin")/suban-tools" demo --intake "$intake" --api "$api" --count 60 --handle 10 >/dev/null
 mkdir -p artifacts/browser
 INTAKE_URL=$intake API_URL=$api SUBAN_BIN=$bin ARTIFACTS=artifacts/browser SINK_LOG="$fleet_dir/log/dev-sink.log" \
 OPERATOR_KEY=$("$bin" keys create --operator --label browser-test 2>/dev/null) "$venv/bin/python" tests/browser/console_test.py

@@ -3,7 +3,7 @@
 # supervised) under a steady load, while processes are killed with kill -9 at random,
 # Redis is restarted (AOF) and PostgreSQL crashes and stays down PG_DOWN seconds (default 3;
 # long enough, both dispatchers claim each other's entries past the poison limit, and none
-# may be buried for it). Then `suban chaos check`
+# may be buried for it). Then `suban-tools chaos check`
 # holds every acknowledged appeal against PostgreSQL, the unit queues and the SMS and
 # webhooks sent, prints the counts and exits non-zero on any loss or double.
 #
@@ -14,8 +14,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-${CHAOS_SECONDS:-60}}; rate=${RATE:-20}; kill_every=${KILL_EVERY:-3}; pg_down=${PG_DOWN:-3}
 bash scripts/install-deps.sh
-if ! out=$(swift build --product suban "${@:2}" 2>&1); then echo "$out"; exit 1; fi
-bin="$(swift build --show-bin-path "${@:2}")/suban"
+if ! out=$(swift build "${@:2}" 2>&1); then echo "$out"; exit 1; fi
+bin="$(swift build --show-bin-path "${@:2}")/suban"; tools="$(dirname "$bin")/suban-tools"
 
 source scripts/fleet.sh
 fleet_sandbox "$bin" chaos
@@ -35,7 +35,7 @@ fleet_await_health "http://127.0.0.1:$((http_port + 1))"
 
 victims=(intake-0 intake-1 dispatch-0 dispatch-1 sla-sweeper-0 callback-0 analytics-0 api-0)
 echo "chaos: ${seconds}s at $rate appeals/s; kill -9 every ~${kill_every}s among ${victims[*]}; Redis restart at 1/3, PostgreSQL crash at 2/3 (down ${pg_down}s)"
-"$bin" chaos load --intake "http://127.0.0.1:$http_port,http://127.0.0.1:$((http_port + 100))" \
+"$tools" chaos load --intake "http://127.0.0.1:$http_port,http://127.0.0.1:$((http_port + 100))" \
   --rate "$rate" --seconds "$seconds" --record "$work/outcomes.tsv" &
 load=$!
 
@@ -61,7 +61,7 @@ done
 wait "$load"
 
 echo "chaos: load over; checking (kills $kills, server restarts $restarts)"
-if "$bin" chaos check --record "$work/outcomes.tsv" --sink-log "$work/log/dev-sink.log" --log-dir "$work/log" --timeout 180; then status=0; fi
+if "$tools" chaos check --record "$work/outcomes.tsv" --sink-log "$work/log/dev-sink.log" --log-dir "$work/log" --timeout 180; then status=0; fi
 echo "kills         $kills (kill -9), role restarts by the supervisor $(grep -c restarting "$work/log/supervisor.log" 2>/dev/null || echo 0)"
 echo "restarts      $restarts (Redis once, PostgreSQL once)"
 exit $status

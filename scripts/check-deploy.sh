@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Validates the deployment files without a Docker engine or a cluster: docker-compose.yml
-# (Debian's docker-compose parses and resolves it offline) with every role it names,
+# (Debian's docker-compose parses and resolves it offline) with every role it names and no
+# secret of its own (it must refuse to start without them; scripts/compose-test.sh runs it),
 # the Kubernetes manifests in deploy/k8s, and the Grafana dashboard's metric names.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,8 +9,15 @@ if ! command -v docker-compose >/dev/null 2>&1; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq && apt-get install -y -qq --no-install-recommends docker-compose >/dev/null
 fi
-docker-compose -f docker-compose.yml config --quiet
-services=$(docker-compose -f docker-compose.yml config --services | sort | tr '\n' ' ')
+if docker-compose --env-file /dev/null -f docker-compose.yml config --quiet 2>/dev/null; then
+  echo "docker-compose.yml starts without POSTGRES_PASSWORD, REDIS_PASSWORD and CALLBACK_WEBHOOKS: a default secret is committed" >&2; exit 1
+fi
+if grep -n "change-me\|PASSWORD: [a-z]" docker-compose.yml; then echo "docker-compose.yml commits a secret" >&2; exit 1; fi
+env_file=$(mktemp -u /tmp/suban-compose-env.XXXXXX)
+bash deploy/compose-env.sh "$env_file" >/dev/null
+trap 'rm -f "$env_file"' EXIT
+docker-compose --env-file "$env_file" -f docker-compose.yml config --quiet
+services=$(docker-compose --env-file "$env_file" -f docker-compose.yml config --services | sort | tr '\n' ' ')
 for role in migrate intake dispatch sla-sweeper callback analytics api; do
   case " $services " in *" $role "*) ;; *) echo "compose is missing the $role service" >&2; exit 1 ;; esac
 done

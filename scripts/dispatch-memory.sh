@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-if ! out=$(swift build -c release --product suban 2>&1); then echo "$out"; exit 1; fi
+if ! out=$(swift build -c release 2>&1); then echo "$out"; exit 1; fi
 bin="$(swift build -c release --show-bin-path)/suban"
 
 source scripts/fleet.sh

@@ -1,7 +1,7 @@
 # Sourced by run.sh and chaos.sh: runs roles as supervised processes.
 #   fleet_sandbox BIN NAME throw-away servers for a test or benchmark (below)
 #   fleet_init BIN DIR     logs go to DIR/log/, each role's current pid to DIR/pids/<name>
-#   supervise NAME ARGS…   runs `BIN ARGS…`, restarting it whenever it exits
+#   supervise NAME CMD ARGS… runs `CMD ARGS…` (fleet_bin: suban, fleet_tools: suban-tools), restarting it whenever it exits
 #   fleet_roles …          every role with its replica count (below)
 #   fleet_stop             stops every supervised role (SIGTERM, then waits)
 
@@ -30,7 +30,7 @@ fleet_discard() {
 }
 
 fleet_init() {
-  fleet_bin=$1; fleet_dir=$2
+  fleet_bin=$1; fleet_dir=$2; fleet_tools="$(dirname "$1")/suban-tools"
   mkdir -p "$fleet_dir/log" "$fleet_dir/pids"
   rm -f "$fleet_dir/stopping"
 }
@@ -40,7 +40,7 @@ supervise() {
   local name=$1; shift
   ( trap 'kill $child 2>/dev/null; wait $child 2>/dev/null; exit 0' TERM INT
     while true; do
-      "$fleet_bin" "$@" >>"$fleet_dir/log/$name.log" 2>&1 & child=$!
+      "$@" >>"$fleet_dir/log/$name.log" 2>&1 & child=$!
       echo "$child" >"$fleet_dir/pids/$name"
       wait $child || true
       [ -f "$fleet_dir/stopping" ] && exit 0
@@ -55,14 +55,14 @@ supervise() {
 # (log/dev-sink.log) shows every message.
 fleet_roles() {
   local intake=$1 dispatch=$2 sweeper=$3 callback=$4 analytics=$5 api=$6 intake_port=$7 api_port=$8 sink_port=$9 i
-  for i in $(seq 0 $((intake - 1))); do supervise "intake-$i" intake --port $((intake_port + 100 * i)); done
-  for i in $(seq 0 $((dispatch - 1))); do supervise "dispatch-$i" dispatch; done
-  for i in $(seq 0 $((sweeper - 1))); do supervise "sla-sweeper-$i" sla-sweeper; done
-  supervise dev-sink dev-sink --port "$sink_port"
+  for i in $(seq 0 $((intake - 1))); do supervise "intake-$i" "$fleet_bin" intake --port $((intake_port + 100 * i)); done
+  for i in $(seq 0 $((dispatch - 1))); do supervise "dispatch-$i" "$fleet_bin" dispatch; done
+  for i in $(seq 0 $((sweeper - 1))); do supervise "sla-sweeper-$i" "$fleet_bin" sla-sweeper; done
+  supervise dev-sink "$fleet_tools" dev-sink --port "$sink_port"
   export SMS_GATEWAY_URL=http://127.0.0.1:$sink_port/sms CALLBACK_WEBHOOKS="app=http://127.0.0.1:$sink_port/webhook/app|dev-secret"
-  for i in $(seq 0 $((callback - 1))); do supervise "callback-$i" callback; done
-  for i in $(seq 0 $((analytics - 1))); do supervise "analytics-$i" analytics; done
-  for i in $(seq 0 $((api - 1))); do supervise "api-$i" api --port $((api_port + 100 * i)); done
+  for i in $(seq 0 $((callback - 1))); do supervise "callback-$i" "$fleet_bin" callback; done
+  for i in $(seq 0 $((analytics - 1))); do supervise "analytics-$i" "$fleet_bin" analytics; done
+  for i in $(seq 0 $((api - 1))); do supervise "api-$i" "$fleet_bin" api --port $((api_port + 100 * i)); done
 }
 
 fleet_stop() {
@@ -74,7 +74,7 @@ fleet_stop() {
 # Waits until an HTTP role of the fleet answers /health, else shows every role's log.
 fleet_await_health() { await_health "$1" "$fleet_dir"/log/*.log; }
 
-# The over-HTTP checks' fleet: builds suban (swift build flags after the two arguments), a
+# The over-HTTP checks' fleet: builds suban and suban-tools (swift build flags after the two arguments), a
 # sandbox with one intake, DISPATCH dispatchers and one api; exports INTAKE_URL, API_URL and
 # SUBAN_BIN once both answer, and discards everything on exit. A caller's `fleet_prepare`
 # function, when defined, runs after migration and before the roles start.
@@ -82,7 +82,7 @@ fleet_await_health() { await_health "$1" "$fleet_dir"/log/*.log; }
 http_fleet() {
   local name=$1 dispatchers=$2 out bin; shift 2
   bash scripts/install-deps.sh
-  if ! out=$(swift build --product suban "$@" 2>&1); then echo "$out"; exit 1; fi
+  if ! out=$(swift build "$@" 2>&1); then echo "$out"; exit 1; fi
   bin="$(swift build --show-bin-path "$@")/suban"
   fleet_sandbox "$bin" "$name"
   trap fleet_discard EXIT

@@ -12,7 +12,7 @@ STAY=${STAY:-1}
 
 bash scripts/install-deps.sh
 echo "building ($BUILD)..."
-swift build -c "$BUILD" --product suban
+swift build -c "$BUILD"
 bin="$(swift build -c "$BUILD" --show-bin-path)/suban"
 
 source scripts/fleet.sh
@@ -35,7 +35,7 @@ fleet_await_health http://127.0.0.1:8080
 echo "intake: http://127.0.0.1:8080 (+$((INTAKE - 1)) more on 8180, 8280, ...), api: http://127.0.0.1:8081, logs: var/log/"
 
 fleet_await_health http://127.0.0.1:8081
-"$bin" demo --intake http://127.0.0.1:8080 --api http://127.0.0.1:8081 --count "$DEMO_COUNT"
+"$(dirname "$bin")/suban-tools" demo --intake http://127.0.0.1:8080 --api http://127.0.0.1:8081 --count "$DEMO_COUNT"
 "$bin" status   # streams, consumer groups, dead letters, the outbox and deadlines after the demo
 if [ "$STAY" = 1 ]; then
   echo "running; Ctrl-C stops everything"

@@ -1,5 +1,5 @@
 /// How well dispatch decides on labelled appeals it did not learn from: the
-/// figures `suban evaluate classifier` prints and CI holds to a bar.
+/// figures `suban-tools evaluate classifier` prints and CI holds to a bar.
 public struct DispatchEvaluation: Sendable {
     public struct Tally: Sendable, Hashable {
         public var total = 0

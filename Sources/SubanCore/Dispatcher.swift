@@ -60,7 +60,7 @@ public struct Dispatcher: Sendable {
         self.triageThreshold = triageThreshold
     }
 
-    /// Chosen from the calibration table of `suban evaluate classifier --validation`
+    /// Chosen from the calibration table of `suban-tools evaluate classifier --validation`
     /// (training data only): below it, fewer than half of the automatic decisions were right.
     public static let defaultTriageThreshold = 0.12
 

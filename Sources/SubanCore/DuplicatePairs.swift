@@ -1,7 +1,7 @@
 import Foundation
 
 /// Labelled pairs of appeals for measuring duplicate detection
-/// (`suban evaluate duplicates`): two citizens' words about one incident, or
+/// (`suban-tools evaluate duplicates`): two citizens' words about one incident, or
 /// about two that must stay apart — the same problem at another estate, block or
 /// road of the same street, another problem at the same place, the same place
 /// after the window. The shipped ones are data (`duplicates/*.txt`); each line:

@@ -1,7 +1,7 @@
 import SubanLearning
 
 extension SoftmaxRegression.Options {
-    /// Chosen on voices the model never saw (`suban evaluate classifier --cross-voice`):
+    /// Chosen on voices the model never saw (`suban-tools evaluate classifier --cross-voice`):
     /// - naive Bayes at 3 added 2 to 3 points of category accuracy on each voice (2 and 5
     ///   measured the same, as did other epochs, rates and L2);
     /// - the temperature brings the confidence bands back to where triage expects them;

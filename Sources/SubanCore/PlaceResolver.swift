@@ -9,7 +9,7 @@
 public struct PlaceResolver: Sendable {
     public struct Resolution: Sendable, Hashable {
         public var place: TerritoryResolver.Place
-        /// How the place was found, in words for the timeline and `suban evaluate explain`.
+        /// How the place was found, in words for the timeline and `suban-tools evaluate explain`.
         public var reason: String
         /// The gazetteer's names of every place (not road) the texts name.
         public var namedPlaces: [String] = []

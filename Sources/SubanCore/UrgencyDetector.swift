@@ -23,7 +23,7 @@ public struct UrgencyDetector: Sendable {
 
     public let lexicon: HazardLexicon
     let model: SoftmaxRegression
-    /// Chosen by `suban evaluate urgency --validation` on the training data alone.
+    /// Chosen by `suban-tools evaluate urgency --validation` on the training data alone.
     public var threshold: Double
 
     init(lexicon: HazardLexicon, model: SoftmaxRegression, threshold: Double) {

@@ -6,12 +6,12 @@ import SubanCore
 /// - `appeals/training/*.jsonl`: labelled appeals the models learn from;
 /// - `appeals/held-out/*.jsonl`: labelled appeals written apart from the training
 ///   ones (other writers, other wording, other places), which nothing trains or
-///   tunes on: only `suban evaluate` reads them;
+///   tunes on: only `suban-tools evaluate` reads them;
 /// - `hazards.json`: the urgency lexicon;
 /// - `gazetteer.csv`: places citizens name, with their district and street office;
 /// - `open311.json`: the attributes of the Open311 services (the catalog's items);
 /// - `places/held-out.jsonl`: appeals naming a place but not its street office, labelled
-///   with the street, written apart from the gazetteer: only `suban evaluate places` reads them.
+///   with the street, written apart from the gazetteer: only `suban-tools evaluate places` reads them.
 ///
 /// A city replaces any of them with its own files (`suban train --data DIR`).
 public struct ShippedData: Sendable {

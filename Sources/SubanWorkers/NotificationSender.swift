@@ -1,9 +1,8 @@
+import AsyncHTTPClient
 import Crypto
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Logging
+import NIOCore
 import Postgres
 import Redis
 import ServiceLifecycle
@@ -70,16 +69,14 @@ public struct NotificationSender: Service {
     let configuration: Configuration
     let postgres: PostgresClient
     let redis: RedisClient
-    let session: URLSession
+    let client: HTTPClient
     let logger: Logger
 
     public init(configuration: Configuration, postgres: PostgresClient, redis: RedisClient, logger: Logger) {
         self.configuration = configuration
         self.postgres = postgres
         self.redis = redis
-        let sessionConfiguration = URLSessionConfiguration.ephemeral
-        sessionConfiguration.timeoutIntervalForRequest = configuration.timeout.seconds
-        self.session = URLSession(configuration: sessionConfiguration)
+        self.client = .shared
         self.logger = logger
     }
 
@@ -115,8 +112,8 @@ public struct NotificationSender: Service {
         let failure: String?
         do {
             failure = try await send(message)
-        } catch let error as URLError {
-            failure = "network error \(error.code.rawValue) (\(error.failingURL?.host ?? "no host"))"
+        } catch let error as HTTPClientError {
+            failure = "network error: \(error)"
         } catch {
             failure = "\(error)"
         }
@@ -144,33 +141,36 @@ public struct NotificationSender: Service {
 
     /// Sends one message; nil on success, else why it failed.
     func send(_ message: NotificationStore.Outgoing) async throws -> String? {
-        var request: URLRequest
-        let body: Data
+        let url: URL
+        var request = HTTPClientRequest(url: "")
+        let body: String
         switch message.transport {
         case .sms:
             guard let gateway = configuration.smsGateway else { return "no SMS gateway configured" }
             guard let phone = message.phone else { return "the citizen left no number" }
             guard case .object(var fields) = try JSONValue.parse(message.payload.utf8) else { return "payload is not an object" }
             fields["to"] = .string(phone)
-            body = Data(JSONValue.object(fields).serialized.utf8)
-            request = URLRequest(url: gateway)
+            body = JSONValue.object(fields).serialized
+            url = gateway
         case .webhook:
             let channel = String(message.recipient.dropFirst("channel:".count))
             guard let target = configuration.webhooks[channel] else { return "no webhook configured for channel \(channel)" }
-            body = Data(message.payload.utf8)
-            request = URLRequest(url: target.url)
+            body = message.payload
+            url = target.url
             let timestamp = String(Int(Date().timeIntervalSince1970))
-            request.setValue(timestamp, forHTTPHeaderField: "X-Suban-Timestamp")
-            request.setValue("sha256=" + Self.signature(secret: target.secret, timestamp: timestamp, idempotencyKey: Self.idempotencyKey(message), body: body),
-                             forHTTPHeaderField: "X-Suban-Signature")
+            request.headers.add(name: "X-Suban-Timestamp", value: timestamp)
+            request.headers.add(name: "X-Suban-Signature",
+                                value: "sha256=" + Self.signature(secret: target.secret, timestamp: timestamp, idempotencyKey: Self.idempotencyKey(message), body: Data(body.utf8)))
         }
-        request.httpMethod = "POST"
-        request.httpBody = body
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue(Self.idempotencyKey(message), forHTTPHeaderField: "Idempotency-Key")
-        let (_, response) = try await session.data(for: request)
-        guard let status = (response as? HTTPURLResponse)?.statusCode else { return "no HTTP response" }
-        return (200..<300).contains(status) ? nil : "HTTP \(status)"
+        request.url = url.absoluteString
+        request.method = .POST
+        request.body = .bytes(ByteBuffer(string: body))
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Idempotency-Key", value: Self.idempotencyKey(message))
+        let response = try await client.execute(request, timeout: .init(configuration.timeout))
+        // Drained, so the connection goes back to the pool; what a gateway answers is not read.
+        _ = try await response.body.collect(upTo: 1 << 20)
+        return (200..<300).contains(Int(response.status.code)) ? nil : "HTTP \(response.status.code)"
     }
 
     /// One key a message, however often it is retried: receivers drop a key they have seen.

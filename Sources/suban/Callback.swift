@@ -1,4 +1,5 @@
 import ArgumentParser
+import SubanCommand
 import Foundation
 import ServiceLifecycle
 import SubanStore

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SubanCommand
 import Foundation
 import Hummingbird
 import ServiceLifecycle
@@ -91,9 +92,4 @@ struct API: AsyncParsableCommand {
         try await ServiceGroup(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
         await infrastructure.shutdown()
     }
-}
-
-enum Environment {
-    static func string(_ name: String) -> String? { ProcessInfo.processInfo.environment[name] }
-    static func int(_ name: String) -> Int? { string(name).flatMap(Int.init) }
 }

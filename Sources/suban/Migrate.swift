@@ -1,4 +1,5 @@
 import ArgumentParser
+import SubanCommand
 import SubanCore
 import SubanData
 import SubanStore

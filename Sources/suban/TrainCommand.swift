@@ -1,4 +1,5 @@
 import ArgumentParser
+import SubanCommand
 import Foundation
 import SubanCore
 import SubanData
@@ -61,7 +62,7 @@ struct TrainCommand: AsyncParsableCommand {
         struct Figures {
             var category, department, urgentRecall, urgentPrecision: Double
             var row: String {
-                [category, department, urgentRecall, urgentPrecision].map { Evaluate.percent($0).padding(toLength: 11, withPad: " ", startingAt: 0) }.joined()
+                [category, department, urgentRecall, urgentPrecision].map { String(format: "%.1f%%", $0 * 100).padding(toLength: 11, withPad: " ", startingAt: 0) }.joined()
             }
             var json: JSONValue {
                 .object(["category": .number(category), "lead_unit": .number(department), "urgent_recall": .number(urgentRecall),

@@ -122,6 +122,19 @@ import Testing
         await postgres.close()
     }
 
+    @Test func anEditedAppliedMigrationIsRefused() async throws {
+        let postgres = try await client()
+        let original = Migrator(migrations: [Migration(version: 1, name: "a", sql: "CREATE TABLE a (x int)")])
+        #expect(try await postgres.withConnection { try original.migrate($0, logger: TestServers.logger) } == [1])
+        let edited = Migrator(migrations: [Migration(version: 1, name: "a", sql: "CREATE TABLE a (x int, y int)")])
+        await #expect(throws: MigrationError.self) { try await postgres.withConnection { try edited.migrate($0, logger: TestServers.logger) } }
+        // Applied before checksums existed: recorded at the next run, then held to it.
+        try await postgres.query("UPDATE schema_migrations SET checksum = NULL")
+        #expect(try await postgres.withConnection { try original.migrate($0, logger: TestServers.logger) } == [])
+        await #expect(throws: MigrationError.self) { try await postgres.withConnection { try edited.migrate($0, logger: TestServers.logger) } }
+        await postgres.close()
+    }
+
     @Test func unreachableServerIsAConnectionError() async throws {
         let postgres = PostgresClient(url: "postgresql://suban@127.0.0.1:1/suban?connect_timeout=1", maxConnections: 1, threadPool: TestServers.threadPool)
         do {

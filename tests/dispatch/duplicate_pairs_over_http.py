@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Submits the labelled duplicate pairs to a running fleet, one pair at a time, and prints
-what `suban evaluate duplicates` prints: precision and recall of linking, per file. Each
+what `suban-tools evaluate duplicates` prints: precision and recall of linking, per file. Each
 pair's appeals go in as app appeals with what its channel gave (the street, the district,
 or only the words as the address); the second is linked right when dispatch links it.
 After each pair its tickets are closed (their units accept and reply) so no pair meets

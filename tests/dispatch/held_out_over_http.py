@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Submits the held-out appeals to a running fleet as hotline calls, reads each one back
 from GET /v1/appeals/{code} once dispatch has decided, and prints the same figures as
-`suban evaluate classifier`: category, lead unit, urgent recall and precision. Only the
+`suban-tools evaluate classifier`: category, lead unit, urgent recall and precision. Only the
 standard library; exits 1 under the bars.
 
     INTAKE_URL=http://127.0.0.1:8080 API_URL=http://127.0.0.1:8081 \
@@ -92,7 +92,7 @@ for appeal, code in zip(appeals, codes):
     right_lead = acceptable_lead(gold, appeal.get("district"), lead, appeal.get("type") == "consultation")
     if lead is None and view["status"] == "triage" and view.get("item") in catalog:
         # Only the place is missing (a street office's duty, no district at all): the unit is the
-        # kind its item goes to once an operator places it — what `suban evaluate` compares too.
+        # kind its item goes to once an operator places it — what `suban-tools evaluate` compares too.
         waiting_for_place += 1
         right_lead = catalog[view["item"]]["lead"] == catalog[gold]["lead"]
     lead_unit += right_lead

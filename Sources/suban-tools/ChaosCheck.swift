@@ -1,10 +1,11 @@
 import ArgumentParser
+import SubanCommand
 import Foundation
 import Postgres
 import Redis
 import SubanStore
 
-/// `suban chaos check`: after `chaos load`, waits for the fleet to settle, then
+/// `suban-tools chaos check`: after `chaos load`, waits for the fleet to settle, then
 /// holds every acknowledged appeal against PostgreSQL, the department queues and
 /// what the SMS gateway and webhook receiver got. Exit 1 on any loss or double.
 struct ChaosCheck: AsyncParsableCommand {
@@ -65,8 +66,14 @@ struct ChaosCheck: AsyncParsableCommand {
             let sent = try await postgres.query("""
                 SELECT n.id, n.status FROM notifications n WHERE n.ticket_id = ANY($1::uuid[])
                 """, [idList]).map { (id: try $0.decode("id", as: Int64.self), status: try $0.decode("status", as: String.self)) }
-            let sink = try SinkLog(path: sinkLog)
-            let undelivered = sent.filter { $0.status == "sent" && sink.deliveries["suban-\($0.id)"] == nil }.map { "notification \($0.id)" }
+            // The sink's log may be a copy streamed from a container, a moment behind the database.
+            var sink = try SinkLog(path: sinkLog)
+            func undeliveredNow() -> [String] { sent.filter { $0.status == "sent" && sink.deliveries["suban-\($0.id)"] == nil }.map { "notification \($0.id)" } }
+            for _ in 0..<5 where !undeliveredNow().isEmpty {
+                try await Task.sleep(for: .seconds(1))
+                sink = try SinkLog(path: sinkLog)
+            }
+            let undelivered = undeliveredNow()
             let dead = sent.filter { $0.status != "sent" }.map { "notification \($0.id) \($0.status)" }
             problems.append(Problem(kind: .lost, what: "notifications marked sent that never reached the gateway", count: undelivered.count, sample: undelivered))
             problems.append(Problem(kind: .lost, what: "notifications not sent", count: dead.count, sample: dead))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SubanCommand
 import BlockingIO
 import Foundation
 import Histogram
@@ -67,7 +68,7 @@ struct Bench: AsyncParsableCommand {
             end to end         \(String(format: "%.2f", seconds)) s, \(String(format: "%.0f", Double(endToEnd.totalCount) / seconds)) tickets/s
             202 latency  ms    p50 \(Self.ms(acknowledge, 50))  p99 \(Self.ms(acknowledge, 99))  p99.9 \(Self.ms(acknowledge, 99.9))
             on-queue latency ms p50 \(Self.ms(endToEnd, 50))  p99 \(Self.ms(endToEnd, 99))  p99.9 \(Self.ms(endToEnd, 99.9))
-            load generator     \(String(format: "%.2f", Self.cpuSeconds * 1000 / Double(count))) ms CPU an appeal (its share of the machine)
+            load generator     \(String(format: "%.2f", (Self.cpuSeconds - cpuBefore) * 1000 / Double(count))) ms CPU an appeal (its share of the machine)
             """)
         if let machine {
             // Each ticket costs about 6 stream entries (new ticket, events, unit queues) and about 12 row writes (ticket, contact, timeline, clocks, assignments, the dispatch update; the outbox writes a row a batch).

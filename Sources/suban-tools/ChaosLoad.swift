@@ -1,15 +1,17 @@
 import ArgumentParser
+import SubanCommand
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import NIOCore
+import NIOFoundationCompat
+import NIOSSL
 
-/// `suban chaos load`: a steady stream of appeals at a fixed rate, spread over
+/// `suban-tools chaos load`: a steady stream of appeals at a fixed rate, spread over
 /// every intake replica, as channels send them while `scripts/chaos.sh` breaks
 /// the fleet. A refused or unanswered appeal is sent again with the same
 /// `channel_ref` (the idempotency key), as a channel retries, until an intake
 /// acknowledges it or `--give-up` passes. Each appeal's outcome goes to `--record`,
-/// which `suban chaos check` holds PostgreSQL and Redis against.
+/// which `suban-tools chaos check` holds PostgreSQL and Redis against.
 struct ChaosLoad: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "load", abstract: "Send appeals at a steady rate, retrying as a channel does, and record each outcome.")
 
@@ -19,6 +21,7 @@ struct ChaosLoad: AsyncParsableCommand {
     @Option(help: "Seconds of load.") var seconds: Int = 60
     @Option(help: "Seconds one appeal is retried before the channel gives up.") var giveUp: Int = 120
     @Option(help: "Where each appeal's outcome is written (TSV).") var record: String
+    @Option(help: "A PEM file of certificates to trust for https intake URLs, as a gateway's self-signed one.") var caFile: String?
 
     enum Outcome: String { case acknowledged, rejected, gaveUp = "gave-up" }
 
@@ -49,9 +52,14 @@ struct ChaosLoad: AsyncParsableCommand {
             return url.appendingPathComponent("v1/appeals")
         }
         guard rate > 0, seconds > 0 else { throw ValidationError("--rate and --seconds must be positive") }
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = 10
-        let session = URLSession(configuration: configuration)
+        var configuration = HTTPClient.Configuration()
+        if let caFile {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.trustRoots = .file(caFile)
+            configuration.tlsConfiguration = tls
+        }
+        configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, rate))
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let runID = "chaos-\(Int(Date().timeIntervalSince1970))"
         // Made before the load starts: the run takes PostgreSQL away, and a channel holds its key throughout.
         let keys = try await options.withInfrastructure(role: "chaos-load") { try await LoadGenerator.keys(postgres: $0.postgres, label: runID) }
@@ -75,7 +83,7 @@ struct ChaosLoad: AsyncParsableCommand {
                 group.addTask {
                     await tally.start()
                     return await Self.submit(index: index, block: blocks.block(of: index), runID: runID, urls: urls,
-                                             authorization: keys[LoadGenerator.channel(of: index).rawValue] ?? "", session: session, giveUp: giveUp, tally: tally)
+                                             authorization: keys[LoadGenerator.channel(of: index).rawValue] ?? "", client: client, giveUp: giveUp, tally: tally)
                 }
             }
             var results: [Result] = []
@@ -83,6 +91,7 @@ struct ChaosLoad: AsyncParsableCommand {
             return results
         }
         reporter.cancel()
+        try? await client.shutdown()
         let lines = results.sorted { $0.channelRef < $1.channelRef }
             .map { "\($0.channelRef)\t\($0.outcome)\t\($0.ticketID)\t\($0.attempts)\t\($0.lastStatus)\n" }
         try Data(lines.joined().utf8).write(to: URL(fileURLWithPath: record))
@@ -90,7 +99,7 @@ struct ChaosLoad: AsyncParsableCommand {
     }
 
     /// One appeal, retried with the same `channel_ref` until an intake answers it for good.
-    static func submit(index: Int, block: Int, runID: String, urls: [URL], authorization: String, session: URLSession, giveUp: Duration,
+    static func submit(index: Int, block: Int, runID: String, urls: [URL], authorization: String, client: HTTPClient, giveUp: Duration,
                        tally: Tally) async -> Result {
         let sample = SampleAppeals.all[index % SampleAppeals.all.count]
         let channelRef = "\(runID)-\(index)"
@@ -100,17 +109,18 @@ struct ChaosLoad: AsyncParsableCommand {
         var status = 0
         while true {
             // Another replica on each retry, as a load balancer would pick.
-            var request = URLRequest(url: urls[(index + attempt) % urls.count])
+            var request = HTTPClientRequest(url: urls[(index + attempt) % urls.count].absoluteString)
             attempt += 1
-            request.httpMethod = "POST"
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.setValue(authorization, forHTTPHeaderField: "Authorization")
-            request.httpBody = body
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "Authorization", value: authorization)
+            request.body = .bytes(ByteBuffer(data: body))
             var retryAfter = Duration.milliseconds(min(2000, 250 * attempt))
             status = 0
-            if let (data, response) = try? await session.data(for: request), let http = response as? HTTPURLResponse {
-                status = http.statusCode
-                if status == 202, let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let id = json["ticket_id"] as? String {
+            if let response = try? await client.execute(request, timeout: .seconds(10)),
+               let data = try? await response.body.collect(upTo: 1 << 20) {
+                status = Int(response.status.code)
+                if status == 202, let json = try? JSONSerialization.jsonObject(with: Data(buffer: data)) as? [String: Any], let id = json["ticket_id"] as? String {
                     await tally.answer(status)
                     await tally.acknowledge()
                     return Result(channelRef: channelRef, outcome: Outcome.acknowledged.rawValue, ticketID: id.lowercased(), attempts: attempt, lastStatus: status)
@@ -120,7 +130,7 @@ struct ChaosLoad: AsyncParsableCommand {
                     await tally.answer(status)
                     return Result(channelRef: channelRef, outcome: Outcome.rejected.rawValue, ticketID: "", attempts: attempt, lastStatus: status)
                 }
-                if let seconds = http.value(forHTTPHeaderField: "Retry-After").flatMap(Int.init) { retryAfter = .seconds(min(seconds, 5)) }
+                if let seconds = response.headers.first(name: "Retry-After").flatMap(Int.init) { retryAfter = .seconds(min(seconds, 5)) }
             }
             await tally.answer(status)
             if ContinuousClock.now + retryAfter > deadline {

@@ -6,11 +6,11 @@ import SubanAPI
 import SubanWorkers
 
 /// Logs (text or JSON lines) and metrics (Prometheus) for every role, set up once at start.
-enum Observability {
+public enum Observability {
     /// Every metric this process reports; `/metrics` renders it.
-    static let registry = PrometheusCollectorRegistry()
+    public static let registry = PrometheusCollectorRegistry()
 
-    static func bootstrap(level: Logger.Level, json: Bool) {
+    public static func bootstrap(level: Logger.Level, json: Bool) {
         LoggingSystem.bootstrap { label in
             if json { return JSONLogHandler(label: label, level: level) }
             var handler = StreamLogHandler.standardError(label: label)
@@ -27,7 +27,7 @@ enum Observability {
     }
 
     /// The Prometheus text exposition of everything recorded so far.
-    @Sendable static func render() -> String {
+    @Sendable public static func render() -> String {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(16_384)
         registry.emit(into: &buffer)

@@ -1,8 +1,9 @@
 import ArgumentParser
+import SubanCommand
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import NIOCore
+import NIOFoundationCompat
 import Postgres
 import SubanStore
 
@@ -60,7 +61,6 @@ struct Demo: AsyncParsableCommand {
 struct DemoLoop {
     let api: URL
     let postgres: PostgresClient
-    let session = URLSession(configuration: .ephemeral)
 
     func walk(_ tickets: [String]) async throws {
         let parts = try await postgres.query("""
@@ -112,12 +112,13 @@ struct DemoLoop {
     }
 
     func post(_ path: String, _ body: [String: Any], key: String? = nil) async throws -> (Int, [String: Any]) {
-        var request = URLRequest(url: api.appendingPathComponent(path))
-        request.httpMethod = "POST"
-        request.httpBody = try JSONSerialization.data(withJSONObject: body)
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        if let key { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
-        let (data, response) = try await session.data(for: request)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
+        var request = HTTPClientRequest(url: api.appendingPathComponent(path).absoluteString)
+        request.method = .POST
+        request.body = .bytes(ByteBuffer(data: try JSONSerialization.data(withJSONObject: body)))
+        request.headers.add(name: "Content-Type", value: "application/json")
+        if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let data = Data(buffer: try await response.body.collect(upTo: 1 << 20))
+        return (Int(response.status.code), (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
     }
 }

@@ -11,27 +11,29 @@ import SubanStore
 import SubanWorkers
 
 /// Flags every role takes; each falls back to its environment variable.
-struct CommonOptions: ParsableArguments {
+public struct CommonOptions: ParsableArguments {
+    public init() {}
+
     @Option(help: "Redis URL (env REDIS_URL).")
-    var redisURL: String = ProcessInfo.processInfo.environment["REDIS_URL"] ?? "redis://127.0.0.1:6379"
+    public var redisURL: String = ProcessInfo.processInfo.environment["REDIS_URL"] ?? "redis://127.0.0.1:6379"
 
     @Option(help: "PostgreSQL URL (env DATABASE_URL).")
-    var databaseURL: String = ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "postgresql://suban@127.0.0.1:5432/suban"
+    public var databaseURL: String = ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "postgresql://suban@127.0.0.1:5432/suban"
 
     @Option(help: "trace, debug, info, notice, warning, error, critical (env LOG_LEVEL).")
-    var logLevel: String = ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info"
+    public var logLevel: String = ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info"
 
     @Option(help: "Database connections in this process (env DATABASE_POOL_SIZE).")
-    var databasePoolSize: Int = Int(ProcessInfo.processInfo.environment["DATABASE_POOL_SIZE"] ?? "") ?? 8
+    public var databasePoolSize: Int = Int(ProcessInfo.processInfo.environment["DATABASE_POOL_SIZE"] ?? "") ?? 8
 
     @Option(help: "text, or json: one JSON object a line (env LOG_FORMAT).")
-    var logFormat: String = ProcessInfo.processInfo.environment["LOG_FORMAT"] ?? "text"
+    public var logFormat: String = ProcessInfo.processInfo.environment["LOG_FORMAT"] ?? "text"
 
     @Option(help: "Serve Prometheus metrics at /metrics on this port, 0 for none; the HTTP roles serve them on their own port (env METRICS_PORT).")
-    var metricsPort: Int = ProcessInfo.processInfo.environment["METRICS_PORT"].flatMap(Int.init) ?? 0
+    public var metricsPort: Int = ProcessInfo.processInfo.environment["METRICS_PORT"].flatMap(Int.init) ?? 0
 
     /// Sets up logging and metrics for the process, and returns the role's logger.
-    func logger(role: String) -> Logger {
+    public func logger(role: String) -> Logger {
         Observability.bootstrap(level: Logger.Level(rawValue: logLevel) ?? .info, json: logFormat == "json")
         var logger = Logger(label: "suban.\(role)")
         logger[metadataKey: "role"] = "\(role)"
@@ -39,7 +41,7 @@ struct CommonOptions: ParsableArguments {
     }
 
     /// A worker role's `/metrics` server when `--metrics-port` is set.
-    func metricsServer(logger: Logger) -> [any Service] {
+    public func metricsServer(logger: Logger) -> [any Service] {
         guard metricsPort > 0 else { return [] }
         return [buildMetricsApplication(host: ProcessInfo.processInfo.environment["HOST"] ?? "127.0.0.1", port: metricsPort,
                                         render: Observability.render, logger: logger)]
@@ -47,7 +49,7 @@ struct CommonOptions: ParsableArguments {
 
     /// The clients one process shares: a blocking thread pool sized for every
     /// pooled connection at once plus blocking stream reads, and the two clients.
-    func infrastructure() throws -> Infrastructure {
+    public func infrastructure() throws -> Infrastructure {
         let redisConfiguration = try RedisConfiguration(url: redisURL)
         let threadPool = BlockingThreadPool.make(threads: databasePoolSize + redisConfiguration.maxConnections + 2)
         let redis = RedisClient(configuration: redisConfiguration, threadPool: threadPool)
@@ -58,7 +60,7 @@ struct CommonOptions: ParsableArguments {
 
 extension CommonOptions {
     /// For one-shot commands (keys, calendar, status, dead-letters): logging, the clients for `body`, then a clean shutdown.
-    func withInfrastructure<T: Sendable>(role: String, _ body: (Infrastructure) async throws -> T) async throws -> T {
+    public func withInfrastructure<T: Sendable>(role: String, _ body: (Infrastructure) async throws -> T) async throws -> T {
         _ = logger(role: role)
         let infrastructure = try infrastructure()
         do {
@@ -72,27 +74,33 @@ extension CommonOptions {
     }
 
     /// One database connection for `body`.
-    func withDatabase<T: Sendable>(role: String, _ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
+    public func withDatabase<T: Sendable>(role: String, _ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
         try await withInfrastructure(role: role) { try await $0.postgres.withConnection(body) }
     }
 }
 
-struct Infrastructure {
-    let threadPool: NIOThreadPool
-    let redis: RedisClient
-    let postgres: PostgresClient
-    let publisher: OutboxPublisher
+public struct Infrastructure {
+    public let threadPool: NIOThreadPool
+    public let redis: RedisClient
+    public let postgres: PostgresClient
+    public let publisher: OutboxPublisher
 
     /// The working-day calendar with operators' loaded notices, read now and refreshed while the role runs.
-    func calendars(logger: Logger) async throws -> CalendarSource {
+    public func calendars(logger: Logger) async throws -> CalendarSource {
         let source = CalendarSource(postgres: postgres, logger: logger)
         try await source.reload()
         return source
     }
 
-    func shutdown() async {
+    public func shutdown() async {
         await redis.close()
         await postgres.close()
         try? await threadPool.shutdownGracefully()
     }
+}
+
+/// Settings read from the environment where a flag's default is not enough.
+public enum Environment {
+    public static func string(_ name: String) -> String? { ProcessInfo.processInfo.environment[name] }
+    public static func int(_ name: String) -> Int? { string(name).flatMap(Int.init) }
 }
