@@ -56,7 +56,7 @@ let package = Package(
         .target(
             name: "SubanWorkers",
             dependencies: [
-                "SubanCore", "SubanData", "SubanStore", "Redis", "Postgres",
+                "SubanCore", "SubanData", "SubanStore", "Redis", "Postgres", "BlockingIO",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -116,6 +116,8 @@ let package = Package(
         .testTarget(name: "SubanCoreTests", dependencies: ["SubanCore", "SubanData", "SubanLearning"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "CHiredis"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
+        // The workers' rules on in-memory stand-ins, no servers (the integration tests hold them to the real ones).
+        .testTarget(name: "WorkerTests", dependencies: ["SubanWorkers", "Redis", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

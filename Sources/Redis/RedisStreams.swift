@@ -17,6 +17,13 @@ public struct PendingEntry: Sendable, Hashable {
     public var consumer: String
     public var idle: Duration
     public var deliveries: Int64
+
+    public init(id: String, consumer: String, idle: Duration, deliveries: Int64) {
+        self.id = id
+        self.consumer = consumer
+        self.idle = idle
+        self.deliveries = deliveries
+    }
 }
 
 public struct PendingSummary: Sendable, Hashable {

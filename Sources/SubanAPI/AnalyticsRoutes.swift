@@ -21,7 +21,7 @@ public struct AnalyticsRoutes: Sendable {
         self.auth = Authenticator(postgres: postgres)
     }
 
-    public func register<Context: RequestContext>(on router: Hummingbird.Router<Context>) {
+    public func register<Context: RequestContext>(on router: Router<Context>) {
         registerClassCases(on: router)
         router.get("/v1/analytics/figures") { request, _ in
             _ = try await auth.operator(request)
@@ -58,7 +58,7 @@ public struct AnalyticsRoutes: Sendable {
         }
     }
 
-    func registerClassCases<Context: RequestContext>(on router: Hummingbird.Router<Context>) {
+    func registerClassCases<Context: RequestContext>(on router: Router<Context>) {
         router.get("/v1/analytics/class-cases") { request, _ in
             _ = try await auth.operator(request)
             let parameters = request.uri.queryParameters

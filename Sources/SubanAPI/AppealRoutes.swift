@@ -25,7 +25,7 @@ public struct IntakeRoutes: Sendable {
         self.limiter = limiter
     }
 
-    public func register<Context: RequestContext & RemoteAddressRequestContext>(on router: Hummingbird.Router<Context>) {
+    public func register<Context: RequestContext & RemoteAddressRequestContext>(on router: Router<Context>) {
         router.post("/v1/appeals") { request, context in
             do {
                 try limiter?.admit(request, context: context)
@@ -112,7 +112,7 @@ public struct CitizenRoutes: Sendable {
         self.actions = actions
     }
 
-    public func register<Context: RequestContext>(on router: Hummingbird.Router<Context>) {
+    public func register<Context: RequestContext>(on router: Router<Context>) {
         router.get("/v1/appeals/:code") { _, context in
             let code = try Self.code(context)
             let view: CitizenView?

@@ -57,8 +57,8 @@ public struct SubanRequestContext: RequestContext, RemoteAddressRequestContext {
     }
 }
 
-public func buildRouter(_ routes: RouteSet) -> Hummingbird.Router<SubanRequestContext> {
-    let router = Hummingbird.Router(context: SubanRequestContext.self)
+public func buildRouter(_ routes: RouteSet) -> Router<SubanRequestContext> {
+    let router = Router(context: SubanRequestContext.self)
     router.add(middleware: JSONErrorMiddleware())
     // Requests, their durations and errors per route (http_server_* in Prometheus).
     router.add(middleware: MetricsMiddleware())
@@ -81,7 +81,7 @@ func metricsResponse(_ text: String) -> Response {
 
 /// A worker role's own small server: `/metrics` for Prometheus and `/health`.
 public func buildMetricsApplication(host: String, port: Int, render: @escaping @Sendable () -> String, logger: Logger) -> some Service {
-    let router = Hummingbird.Router()
+    let router = Router()
     router.get("/metrics") { _, _ in metricsResponse(render()) }
     router.get("/health") { _, _ in Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ok\n"))) }
     return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "suban-metrics"), logger: logger)

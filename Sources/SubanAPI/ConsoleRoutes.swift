@@ -38,7 +38,7 @@ public struct ConsoleRoutes: Sendable {
         }
     }
 
-    public func register<Context: RequestContext>(on router: Hummingbird.Router<Context>) {
+    public func register<Context: RequestContext>(on router: Router<Context>) {
         router.get("/v1/ops/status") { request, _ in
             _ = try await auth.operator(request)
             let status = try await FleetStatus.collect(redis: redis, postgres: postgres)

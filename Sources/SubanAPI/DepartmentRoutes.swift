@@ -19,7 +19,7 @@ public struct DepartmentRoutes: Sendable {
         self.auth = Authenticator(postgres: actions.postgres)
     }
 
-    public func register<Context: RequestContext>(on router: Hummingbird.Router<Context>) {
+    public func register<Context: RequestContext>(on router: Router<Context>) {
         let unit = router.group("/v1/departments/:department")
         unit.get("queue") { request, context in try await list(request, context) }
         unit.post("queue/next") { request, context in try await next(request, context) }

@@ -44,7 +44,7 @@ public struct Open311Routes: Sendable {
     /// When the spec or this service last changed, as discovery reports it.
     static let changeset = "2026-11-30T00:00:00+08:00"
 
-    public func register<Context: RequestContext & RemoteAddressRequestContext>(on router: Hummingbird.Router<Context>) {
+    public func register<Context: RequestContext & RemoteAddressRequestContext>(on router: Router<Context>) {
         let root = RouterPath(configuration.root)
         router.get(RouterPath("\(root)/:resource")) { request, context in
             try await answer(context.parameters.get("resource") ?? "") { name, format in

@@ -15,7 +15,7 @@ public struct OperatorRoutes: Sendable {
         self.auth = Authenticator(postgres: actions.postgres)
     }
 
-    public func register<Context: RequestContext>(on router: Hummingbird.Router<Context>) {
+    public func register<Context: RequestContext>(on router: Router<Context>) {
         queue("/v1/triage", on: router) { try OperatorQueues.triage(limit: 200, on: $0) }
         router.post("/v1/triage/:ticket/assign") { request, context in
             _ = try await auth.operator(request)
@@ -69,7 +69,7 @@ public struct OperatorRoutes: Sendable {
 
     /// A GET that lists one of the operators' queues as `{"items": [...]}`.
     func queue<Context: RequestContext, Item: Encodable & Sendable>(
-        _ path: RouterPath, on router: Hummingbird.Router<Context>, _ rows: @escaping @Sendable (PostgresConnection) throws -> [Item]
+        _ path: RouterPath, on router: Router<Context>, _ rows: @escaping @Sendable (PostgresConnection) throws -> [Item]
     ) {
         router.get(path) { request, _ in
             _ = try await auth.operator(request)

@@ -66,7 +66,7 @@ struct ActionResult: Encodable {
         status = applied.status.rawValue
         round = applied.round
         replyDueAt = applied.replyDueAt
-        events = applied.events
+        events = applied.events.map(\.rawValue)
     }
 }
 

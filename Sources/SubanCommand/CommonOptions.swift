@@ -79,6 +79,29 @@ extension CommonOptions {
     }
 }
 
+extension CommonOptions {
+    /// How long a role's services have to stop after SIGTERM or SIGINT before what is left
+    /// is cancelled; a second more for cancellation. Orchestrators wait 10 s before SIGKILL.
+    public static let shutdownBound: Duration = .seconds(8)
+
+    /// Runs one role: its services (with the metrics server when `servesMetrics`: worker roles)
+    /// in one group that starts them in order and, on SIGTERM or SIGINT, stops them in reverse
+    /// within `shutdownBound`; then the clients close.
+    public func runRole(_ services: [any Service], infrastructure: Infrastructure, logger: Logger, servesMetrics: Bool = true) async throws {
+        let all = services + (servesMetrics ? metricsServer(logger: logger) : [])
+        var configuration = ServiceGroupConfiguration(services: all.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration.maximumGracefulShutdownDuration = Self.shutdownBound
+        configuration.maximumCancellationDuration = .seconds(1)
+        do {
+            try await ServiceGroup(configuration: configuration).run()
+        } catch {
+            await infrastructure.shutdown()
+            throw error
+        }
+        await infrastructure.shutdown()
+    }
+}
+
 public struct Infrastructure {
     public let threadPool: NIOThreadPool
     public let redis: RedisClient

@@ -33,19 +33,19 @@ public enum CitizenNotice {
         public var payload: [String: JSONValue]
     }
 
-    static let smsEvents: Set<String> = ["dispatched", "linked", "evaluation_requested", "dissatisfaction_return", "special_supervision"]
-    static let webhookEvents: Set<String> = smsEvents.union(["closed", "replied"])
+    static let smsEvents: Set<TicketEventKind> = [.dispatched, .linked, .evaluationRequested, .dissatisfactionReturn, .specialSupervision]
+    static let webhookEvents: Set<TicketEventKind> = smsEvents.union([.closed, .replied])
     /// The parent's events a linked report's citizen hears of: the reply and the end.
     /// Its rating rounds are the parent citizen's own.
-    public static let followedEvents: Set<String> = ["evaluation_requested", "replied", "closed"]
+    public static let followedEvents: Set<TicketEventKind> = [.evaluationRequested, .replied, .closed]
 
     /// `ticket` is the one the citizen filed: for a linked report, the parent's
     /// events arrive here with the report's own tracking code. `ratingToken`: the token of
     /// the round an `evaluation_requested` opens, which only the citizen receives.
-    public static func plan(event: String, at: String, ticket: Ticket, webhookChannels: Set<String>, ratingToken: String? = nil) -> [Planned] {
+    public static func plan(event: TicketEventKind, at: String, ticket: Ticket, webhookChannels: Set<String>, ratingToken: String? = nil) -> [Planned] {
         let linked = ticket.status == TicketStatus.linked.rawValue
-        if linked && event != "linked" && !followedEvents.contains(event) { return [] }
-        let token = event == "evaluation_requested" ? ratingToken : nil
+        if linked && event != .linked && !followedEvents.contains(event) { return [] }
+        let token = event == .evaluationRequested ? ratingToken : nil
         var planned: [Planned] = []
         if smsEvents.contains(event), ticket.hasPhone,
            let text = linked ? linkedSMSText(event: event, ticket: ticket, ratingToken: token) : smsText(event: event, ticket: ticket, ratingToken: token) {
@@ -55,7 +55,7 @@ public enum CitizenNotice {
         }
         if webhookEvents.contains(event), webhookChannels.contains(ticket.channel) {
             var payload: [String: JSONValue] = [
-                "event": .string(event), "tracking_code": .string(ticket.trackingCode), "channel_ref": .string(ticket.channelRef),
+                "event": .string(event.rawValue), "tracking_code": .string(ticket.trackingCode), "channel_ref": .string(ticket.channelRef),
                 "status": .string(ticket.status), "at": .string(at),
             ]
             if let token { payload["rating_token"] = .string(token) }
@@ -64,23 +64,23 @@ public enum CitizenNotice {
         return planned
     }
 
-    static func smsText(event: String, ticket: Ticket, ratingToken: String? = nil) -> String? {
+    static func smsText(event: TicketEventKind, ticket: Ticket, ratingToken: String? = nil) -> String? {
         let code = ticket.trackingCode
         return switch event {
-        case "dispatched": "【深圳12345】您的诉求（查询码\(code)）已分拨至\(ticket.leadUnit ?? "承办单位")办理，可凭查询码查看进度。"
-        case "evaluation_requested":
+        case .dispatched: "【深圳12345】您的诉求（查询码\(code)）已分拨至\(ticket.leadUnit ?? "承办单位")办理，可凭查询码查看进度。"
+        case .evaluationRequested:
             "【深圳12345】您的诉求（查询码\(code)）已办理答复，请凭查询码查看答复，并凭评价码\(ratingToken ?? "")就办理速度、效果、服务体验和答复质量作出评价。"
-        case "dissatisfaction_return": "【深圳12345】您的不满意评价已收到，诉求（查询码\(code)）已退回承办单位重新办理。"
-        case "special_supervision": "【深圳12345】您的诉求（查询码\(code)）已转入专项督办。"
+        case .dissatisfactionReturn: "【深圳12345】您的不满意评价已收到，诉求（查询码\(code)）已退回承办单位重新办理。"
+        case .specialSupervision: "【深圳12345】您的诉求（查询码\(code)）已转入专项督办。"
         default: nil
         }
     }
 
-    static func linkedSMSText(event: String, ticket: Ticket, ratingToken: String? = nil) -> String? {
+    static func linkedSMSText(event: TicketEventKind, ticket: Ticket, ratingToken: String? = nil) -> String? {
         let code = ticket.trackingCode
         return switch event {
-        case "linked": "【深圳12345】您反映的问题（查询码\(code)）已有其他市民反映，平台已合并办理，办理进展和答复将同步告知您，可凭查询码查看。"
-        case "evaluation_requested":
+        case .linked: "【深圳12345】您反映的问题（查询码\(code)）已有其他市民反映，平台已合并办理，办理进展和答复将同步告知您，可凭查询码查看。"
+        case .evaluationRequested:
             "【深圳12345】您反映的问题（查询码\(code)）已办理答复，请凭查询码查看答复内容，并可凭评价码\(ratingToken ?? "")评价办理结果；您的不满意评价同样会使工单退回重办。"
         default: nil
         }

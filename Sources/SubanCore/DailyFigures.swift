@@ -104,14 +104,15 @@ public struct TicketFacts: Sendable, Hashable {
 
 /// A ticket event as analytics reads it off the events stream.
 public struct TicketEventFact: Sendable, Hashable {
-    public var kind: String
+    /// What the event counts as (`Analytics.countedKind`).
+    public var kind: TicketEventKind
     /// The unit the event is about, when it is about one.
     public var department: String
     public var at: Date
     /// Set on `rated`.
     public var rating: Rating?
 
-    public init(kind: String, department: String = "", at: Date, rating: Rating? = nil) {
+    public init(kind: TicketEventKind, department: String = "", at: Date, rating: Rating? = nil) {
         self.kind = kind
         self.department = department
         self.at = at
@@ -121,18 +122,15 @@ public struct TicketEventFact: Sendable, Hashable {
 
 public enum Analytics {
     /// The kinds of event that change a figure, as `countedKind` names them.
-    public static let countedKinds: Set<String> = [
-        "received", "assigned", "replied", "closed", "sla_overdue", "returned", "dissatisfaction_return", "rated",
-    ]
+    public static let countedKinds: Set<TicketEventKind> = [.received, .assigned, .replied, .closed, .slaOverdue, .returned, .dissatisfactionReturn, .rated]
 
     /// What an events-stream entry counts as, if anything. A ticket counts as received
     /// when dispatch first decides it (dispatched, linked or triaged: `source` dispatch),
     /// so its category and item are known; intake's own `received` entry comes before
     /// them and is not counted.
-    public static func countedKind(_ fields: [String: String]) -> String? {
-        guard let kind = fields["event"] else { return nil }
-        if ["dispatched", "linked", "triaged"].contains(kind) { return fields["source"] == "dispatch" ? "received" : nil }
-        return kind != "received" && countedKinds.contains(kind) ? kind : nil
+    public static func countedKind(_ event: TicketEvent) -> TicketEventKind? {
+        if event.kind.isDispatchDecision { return event.source == "dispatch" ? .received : nil }
+        return event.kind != .received && countedKinds.contains(event.kind) ? event.kind : nil
     }
 
     /// The cell and the figures one event adds, counted on the day (China time) it happened
@@ -143,29 +141,29 @@ public enum Analytics {
         var department = ticket.leadDepartment
         var day = LocalDay(containing: event.at)
         switch event.kind {
-        case "received":
+        case .received:
             figures.received = 1
             department = ""
             day = LocalDay(containing: ticket.receivedAt)
-        case "assigned":
+        case .assigned:
             figures.dispatched = 1
             department = event.department
-        case "replied":
+        case .replied:
             figures.replied = 1
             figures.handlingDays = calendar.workingDays(from: ticket.receivedAt, to: event.at)
             figures.onTime = ticket.replyDueAt.map { event.at <= $0 } ?? true ? 1 : 0
-        case "closed":
+        case .closed:
             figures.closed = 1
             figures.firstTimeRight = ticket.everReturned ? 0 : 1
-        case "sla_overdue":
+        case .slaOverdue:
             figures.overdue = 1
             if !event.department.isEmpty { department = event.department }
-        case "returned":
+        case .returned:
             figures.returned = 1
             department = event.department
-        case "dissatisfaction_return":
+        case .dissatisfactionReturn:
             figures.dissatisfactionReturns = 1
-        case "rated":
+        case .rated:
             guard let rating = event.rating else { return nil }
             figures.rated = 1
             figures.satisfied = rating.isSatisfied ? 1 : 0

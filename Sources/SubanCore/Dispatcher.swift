@@ -45,7 +45,7 @@ public struct Dispatcher: Sendable {
 
     public let catalog: Catalog
     public let model: AppealModel
-    public let router: Router
+    public let router: DutyRouter
     /// Below this confidence a human dispatcher decides.
     public var triageThreshold: Double
 
@@ -56,7 +56,7 @@ public struct Dispatcher: Sendable {
         self.catalog = catalog
         self.model = model
         self.places = places
-        self.router = Router(departments: departments)
+        self.router = DutyRouter(departments: departments)
         self.triageThreshold = triageThreshold
     }
 

@@ -120,7 +120,6 @@ extension JSONValue {
 
         mutating func string() throws(ParseError) -> String {
             index += 1
-            var scalars = String.UnicodeScalarView()
             var runStart = index
             var out = ""
             func flushRun(_ end: Int) throws(ParseError) {
@@ -133,7 +132,6 @@ extension JSONValue {
                 if byte == UInt8(ascii: "\"") {
                     try flushRun(index)
                     index += 1
-                    if !scalars.isEmpty { out.unicodeScalars.append(contentsOf: scalars) }
                     return out
                 }
                 if byte < 0x20 { throw error("control character in string") }

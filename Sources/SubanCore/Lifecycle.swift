@@ -194,11 +194,11 @@ public enum SupervisionKind: String, Sendable, Hashable {
 
 /// One timeline row a transition writes.
 public struct TimelineEntry: Sendable, Hashable {
-    public var kind: String
+    public var kind: TicketEventKind
     public var department: String?
     public var detail: [String: JSONValue]
 
-    public init(_ kind: String, department: String? = nil, _ detail: [String: JSONValue] = [:]) {
+    public init(_ kind: TicketEventKind, department: String? = nil, _ detail: [String: JSONValue] = [:]) {
         self.kind = kind
         self.department = department
         self.detail = detail
@@ -296,13 +296,13 @@ public enum Lifecycle {
                 next.status = .accepted
                 if ticket.urgent && ticket.round == 1 { next.clocks.append(.stopIntervention) }
             }
-            next.events.append(TimelineEntry("accepted", department: department, detail))
+            next.events.append(TimelineEntry(.accepted, department: department, detail))
 
         case .returnAsNotDuty(let department, let reason):
             let part = try part(of: department)
             guard handling.contains(ticket.status), ticket.round == 1, [.queued, .accepted].contains(part.status) else { throw illegal(part) }
             next.assignmentStatus[part.id] = .disputed
-            next.events.append(TimelineEntry("returned", department: department, ["reason": .string(try required("reason", reason))]))
+            next.events.append(TimelineEntry(.returned, department: department, ["reason": .string(try required("reason", reason))]))
 
         case .arbitrate(let assignmentID, let moveTo):
             guard let part = ticket.active.first(where: { $0.id == assignmentID }), part.status == .disputed else {
@@ -317,12 +317,12 @@ public enum Lifecycle {
                 next.clocks.append(.stopReply(assignment: .existing(part.id)))
                 if let due = ticket.replyDueAt { next.clocks.append(.startReply(assignment: .new(department: moveTo), dueAt: due)) }
                 if part.role == .lead && ticket.status == .accepted { next.status = .dispatched }
-                next.events.append(TimelineEntry("arbitrated", department: part.department, ["moved_to": .string(moveTo)]))
+                next.events.append(TimelineEntry(.arbitrated, department: part.department, ["moved_to": .string(moveTo)]))
             } else {
                 next.assignmentStatus[part.id] = .queued
                 next.requeue = [part.id]
                 if part.role == .lead && ticket.status == .accepted { next.status = .dispatched }
-                next.events.append(TimelineEntry("arbitrated", department: part.department, ["kept": .bool(true)]))
+                next.events.append(TimelineEntry(.arbitrated, department: part.department, ["kept": .bool(true)]))
             }
 
         case .assignFromTriage(let units):
@@ -335,7 +335,7 @@ public enum Lifecycle {
             if let due = ticket.replyDueAt {
                 next.clocks += units.map { .startReply(assignment: .new(department: $0.departmentCode), dueAt: due) }
             }
-            next.events.append(TimelineEntry("dispatched", ["by": .string("dispatcher")]))
+            next.events.append(TimelineEntry(.dispatched, ["by": .string("dispatcher")]))
 
         case .requestExtension(let department, let reason, let days):
             let part = try part(of: department)
@@ -350,7 +350,7 @@ public enum Lifecycle {
             next.extensions += 1
             next.replyDueAt = moved.at
             next.clocks.append(.moveReplies(dueAt: moved.at))
-            next.events.append(TimelineEntry("extended", department: department, [
+            next.events.append(TimelineEntry(.extended, department: department, [
                 "reason": .string(reasonText), "working_days": .number(Double(days)), "due_at": .date(moved.at),
                 "extension": .number(Double(next.extensions)), "provisional": .bool(moved.provisional),
             ]))
@@ -371,7 +371,7 @@ public enum Lifecycle {
             next.status = .staged
             next.assignmentStatus[part.id] = .staged
             next.clocks += [.stopReply(assignment: .existing(part.id)), .startMilestones(assignment: part.id, milestones: milestones)]
-            next.events.append(TimelineEntry("staged", department: department, [
+            next.events.append(TimelineEntry(.staged, department: department, [
                 "milestones": .array(milestones.map { .object(["title": .string($0.title), "due_at": .date($0.dueAt)]) }),
             ]))
 
@@ -379,7 +379,7 @@ public enum Lifecycle {
             let part = try part(of: department)
             guard ticket.status == .staged, part.status == .staged else { throw illegal(part) }
             next.clocks.append(.stopMilestone(assignment: part.id, index: index))
-            next.events.append(TimelineEntry("milestone_done", department: department, ["index": .number(Double(index))]))
+            next.events.append(TimelineEntry(.milestoneDone, department: department, ["index": .number(Double(index))]))
 
         case .reply(let department, let text):
             let part = try part(of: department)
@@ -387,7 +387,7 @@ public enum Lifecycle {
             next.assignmentStatus[part.id] = .replied
             next.clocks.append(.stopReply(assignment: .existing(part.id)))
             if part.status == .staged { next.clocks.append(.stopMilestones(assignment: part.id)) }
-            next.events.append(TimelineEntry("unit_replied", department: department, [
+            next.events.append(TimelineEntry(.unitReplied, department: department, [
                 "role": .string(part.role.rawValue), "text": .string(try required("text", text, max: 4000)), "round": .number(Double(ticket.round)),
             ]))
             // Replied once the lead and every co-handler have sent their part.
@@ -395,18 +395,18 @@ public enum Lifecycle {
             if done {
                 next.status = .replied
                 next.visitOpen = [.complaint, .report].contains(ticket.type)
-                next.events.append(TimelineEntry("replied", ["round": .number(Double(ticket.round))]))
+                next.events.append(TimelineEntry(.replied, ["round": .number(Double(ticket.round))]))
             }
 
         case .requestEvaluation:
             guard ticket.status == .replied else { throw illegal() }
             next.status = .callback
-            next.events.append(TimelineEntry("evaluation_requested", ["visit": .bool(ticket.visitOpen)]))
+            next.events.append(TimelineEntry(.evaluationRequested, ["visit": .bool(ticket.visitOpen)]))
 
         case .rate(let rating):
             guard [.replied, .callback].contains(ticket.status) else { throw illegal() }
             try check(rating)
-            next.events.append(TimelineEntry("rated", rating.timelineDetail(round: ticket.round)))
+            next.events.append(TimelineEntry(.rated, rating.timelineDetail(round: ticket.round)))
             if rating.isSatisfied {
                 if ticket.visitOpen {
                     next.status = .rated
@@ -423,13 +423,13 @@ public enum Lifecycle {
             try check(rating)
             var detail = rating.timelineDetail(round: ticket.round)
             detail["report"] = .string(reporter.uuidString.lowercased())
-            next.events.append(TimelineEntry("linked_report_rated", detail))
+            next.events.append(TimelineEntry(.linkedReportRated, detail))
             if !rating.isSatisfied { returnForDissatisfaction(ticket, &next, now: now, calendar: calendar, why: "linked report's rating") }
 
         case .recordVisit(let solved):
             guard ticket.visitOpen, [.replied, .callback, .rated].contains(ticket.status) else { throw illegal() }
             next.visitOpen = false
-            next.events.append(TimelineEntry("visited", ["solved": .bool(solved)]))
+            next.events.append(TimelineEntry(.visited, ["solved": .bool(solved)]))
             if !solved {
                 returnForDissatisfaction(ticket, &next, now: now, calendar: calendar, why: "visit")
             } else if ticket.status == .rated {
@@ -439,7 +439,7 @@ public enum Lifecycle {
         case .unlink(let reason):
             guard ticket.status == .linked else { throw illegal() }
             next.status = .triage
-            next.events.append(TimelineEntry("unlinked", ["reason": .string(try required("reason", reason, max: 500))]))
+            next.events.append(TimelineEntry(.unlinked, ["reason": .string(try required("reason", reason, max: 500))]))
         }
         return next
     }
@@ -453,7 +453,7 @@ public enum Lifecycle {
     private static func close(_ next: inout Transition, outcome: String) {
         next.status = .closed
         next.closedOutcome = outcome
-        next.events.append(TimelineEntry("closed", ["outcome": .string(outcome)]))
+        next.events.append(TimelineEntry(.closed, ["outcome": .string(outcome)]))
     }
 
     /// The first dissatisfaction returns the ticket to its lead unit with a shorter
@@ -474,9 +474,9 @@ public enum Lifecycle {
         next.clocks.append(.startReply(assignment: .existing(lead.id), dueAt: due.at))
         if next.round == 3 {
             next.supervision = .special
-            next.events.append(TimelineEntry("special_supervision", department: lead.department, ["due_at": .date(due.at), "because": .string(why)]))
+            next.events.append(TimelineEntry(.specialSupervision, department: lead.department, ["due_at": .date(due.at), "because": .string(why)]))
         } else {
-            next.events.append(TimelineEntry("dissatisfaction_return", department: lead.department, ["due_at": .date(due.at), "because": .string(why)]))
+            next.events.append(TimelineEntry(.dissatisfactionReturn, department: lead.department, ["due_at": .date(due.at), "because": .string(why)]))
         }
     }
 }

@@ -15,6 +15,15 @@ public struct SLAClock: Sendable, Hashable {
         case overdue
         /// Still open well after the limit: escalated supervision.
         case escalation
+
+        /// The timeline step the sweeper records for it.
+        public var eventKind: TicketEventKind {
+            switch self {
+            case .warning: .slaWarning
+            case .overdue: .slaOverdue
+            case .escalation: .slaEscalation
+            }
+        }
     }
 
     public var kind: Kind

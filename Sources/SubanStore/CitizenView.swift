@@ -14,7 +14,7 @@ public struct CitizenView: Sendable, Codable, Hashable {
     }
 
     public struct Step: Sendable, Codable, Hashable {
-        public var kind: String
+        public var kind: TicketEventKind
         public var department: String?
         public var departmentName: String?
         public var at: Date
@@ -148,6 +148,6 @@ extension TicketStore {
 
 extension CitizenView {
     /// The parent's steps that are its citizen's own business, not the incident's.
-    static let parentCitizensOwn: Set<String> = ["received", "triaged", "evaluation_requested", "rated", "visited", "duplicate_linked",
-                                                 "linked_report_rated"]
+    static let parentCitizensOwn: Set<TicketEventKind> = [.received, .triaged, .evaluationRequested, .rated, .visited, .duplicateLinked,
+                                                          .linkedReportRated]
 }

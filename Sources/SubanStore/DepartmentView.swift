@@ -187,7 +187,7 @@ extension TicketStore {
             FROM ticket_events e LEFT JOIN departments d ON d.code = e.department_code
             WHERE e.ticket_id = $1 ORDER BY e.id
             """, [ticketID]).map { row in
-            let kind: String = try row.decode("kind")
+            let kind: TicketEventKind = try LifecycleStore.enumValue(row, "kind")
             let departmentName: String? = try row.decodeIfPresent("name")
             let detail = try JSONValue.parse(try row.decode("detail", as: String.self).utf8)
             return CitizenView.Step(kind: kind, department: try row.decodeIfPresent("department_code"), departmentName: departmentName,

@@ -14,7 +14,7 @@ public enum LifecycleStore {
         public var status: TicketStatus
         public var round: Int
         public var replyDueAt: Date?
-        public var events: [String]
+        public var events: [TicketEventKind]
         public var outbox: [OutboxMessage]
     }
 
@@ -162,7 +162,7 @@ public enum LifecycleStore {
     /// Timeline rows and their entries on the events stream.
     public static func record(_ events: [TimelineEntry], ticketID: UUID, round: Int, on connection: PostgresConnection) throws -> [OutboxMessage] {
         guard !events.isEmpty else { return [] }
-        let rows = RecordSet.encode(events.map { ["kind": .string($0.kind), "department": JSONValue($0.department), "detail": .object($0.detail)] })
+        let rows = RecordSet.encode(events.map { ["kind": .string($0.kind.rawValue), "department": JSONValue($0.department), "detail": .object($0.detail)] })
         return try OutboxPublisher.messages(in: connection.query("""
             WITH e AS (
                 SELECT value->>'kind' AS kind, value->>'department' AS department, value->'detail' AS detail, n

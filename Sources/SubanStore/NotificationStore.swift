@@ -6,21 +6,6 @@ import SubanCore
 /// (event, recipient), so an event delivered twice is one message; senders
 /// claim due rows with `SKIP LOCKED` and a lease, so replicas never send a row at once.
 public enum NotificationStore {
-    /// A ticket event from the events stream.
-    public struct Event: Sendable, Hashable {
-        public var kind: String
-        public var ticketID: UUID
-        public var round: String
-        public var at: String
-
-        public init(kind: String, ticketID: UUID, round: String, at: String) {
-            self.kind = kind
-            self.ticketID = ticketID
-            self.round = round
-            self.at = at
-        }
-    }
-
     /// How many new rows were stored, and how many of those are SMS over their number's cap.
     public struct Planned: Sendable, Hashable {
         public var stored = 0
@@ -35,7 +20,7 @@ public enum NotificationStore {
     /// Plans and stores the messages for `events`.
     /// A ticket's reports linked to it hear of the events they follow, each under its own tracking code.
     @discardableResult
-    public static func plan(_ events: [Event], webhookChannels: Set<String>, smsDailyCap: Int = defaultSMSDailyCap,
+    public static func plan(_ events: [TicketEvent], webhookChannels: Set<String>, smsDailyCap: Int = defaultSMSDailyCap,
                             on connection: PostgresConnection) throws -> Planned {
         guard !events.isEmpty else { return Planned() }
         let ids = "{" + Set(events.map(\.ticketID.postgresText)).joined(separator: ",") + "}"
@@ -54,18 +39,18 @@ public enum NotificationStore {
                 status: try row.decode("status"), hasPhone: try row.decode("has_phone"), leadUnit: try row.decodeIfPresent("lead"))
             if let parent: UUID = try row.decodeIfPresent("parent_id") { linkedReports[parent, default: []].append(id) }
         }
-        let tokens = events.contains { $0.kind == "evaluation_requested" } ? try RatingTokens.load(on: connection) : nil
+        let tokens = events.contains { $0.kind == .evaluationRequested } ? try RatingTokens.load(on: connection) : nil
         var rows: [[String: JSONValue]] = []
         for event in events {
             let followers = CitizenNotice.followedEvents.contains(event.kind) ? linkedReports[event.ticketID] ?? [] : []
             for recipientTicket in [event.ticketID] + followers {
                 guard let ticket = tickets[recipientTicket] else { continue }
                 // Each citizen's own token: a linked report's rates the parent's round under the report's own ticket.
-                let token = Int(event.round).flatMap { round in tokens?.token(ticketID: recipientTicket, round: round) }
+                let token = tokens?.token(ticketID: recipientTicket, round: event.round)
                 for planned in CitizenNotice.plan(event: event.kind, at: event.at, ticket: ticket, webhookChannels: webhookChannels,
                                                   ratingToken: token) {
                     rows.append([
-                        "ticket": .string(recipientTicket.postgresText), "dedupe_key": .string("\(event.kind):\(recipientTicket.postgresText):\(event.round)"),
+                        "ticket": .string(recipientTicket.postgresText), "dedupe_key": .string("\(event.kind.rawValue):\(recipientTicket.postgresText):\(event.round)"),
                         "recipient": .string(planned.recipient), "transport": .string(planned.transport.rawValue), "payload": .object(planned.payload),
                     ])
                 }

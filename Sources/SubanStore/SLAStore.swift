@@ -66,7 +66,7 @@ public enum SLAStore {
             }
             return [
                 "clock": .number(Double(firing.clockID)), "ticket": .string(firing.ticketID.postgresText), "department": JSONValue(firing.department),
-                "event": .string("sla_\(firing.stage.rawValue)"), "supervision": supervision,
+                "event": .string(firing.stage.eventKind.rawValue), "supervision": supervision,
                 "reason": .string("\(firing.kind.rawValue) deadline \(firing.stage == .warning ? "near" : "passed")"),
                 "detail": .object([
                     "clock": .string(firing.kind.rawValue), "due_at": .date(firing.dueAt),

@@ -47,24 +47,25 @@ public struct AnalyticsWorker: Service {
         var readable: [(entry: String, ticket: UUID, eventID: Int64?, fact: TicketEventFact)] = []
         var unreadable: [StreamEntry] = []
         for entry in entries {
-            // Events the figures do not count are read and let go; a counted one missing its ticket or time is buried.
-            guard let kind = Analytics.countedKind(entry.fields) else {
-                if entry.fields["event"] == nil { unreadable.append(entry) }
-                continue
+            // Events the figures do not count are read and let go; an entry that is no event, or a counted one without its time, is buried.
+            let event: TicketEvent
+            switch TicketEvent.read(entry.fields) {
+            case .event(let read): event = read
+            case .unknownKind: continue
+            case .unreadable: unreadable.append(entry); continue
             }
-            guard let ticket = entry.fields["ticket"].flatMap(UUID.init(uuidString:)),
-                  let at = entry.fields["at"].flatMap({ try? Date(postgresText: $0) }) else {
+            guard let kind = Analytics.countedKind(event) else { continue }
+            guard let at = try? Date(postgresText: event.at) else {
                 unreadable.append(entry)
                 continue
             }
-            readable.append((entry.id, ticket, entry.fields["event_id"].flatMap { Int64($0) },
-                           TicketEventFact(kind: kind, department: entry.fields["department"] ?? "", at: at)))
+            readable.append((entry.id, event.ticketID, event.eventID, TicketEventFact(kind: kind, department: event.department, at: at)))
         }
         let events = readable
         let calendar = await calendar.current
         let counted = try await postgres.transaction { connection -> Int in
             let facts = try AnalyticsStore.facts(of: Array(Set(events.map(\.ticket))), on: connection)
-            let ratings = try AnalyticsStore.ratings(ofEvents: events.filter { $0.fact.kind == "rated" }.compactMap(\.eventID), on: connection)
+            let ratings = try AnalyticsStore.ratings(ofEvents: events.filter { $0.fact.kind == .rated }.compactMap(\.eventID), on: connection)
             let contributions = events.compactMap { event -> AnalyticsStore.Contribution? in
                 var fact = event.fact
                 fact.rating = event.eventID.flatMap { ratings[$0] }

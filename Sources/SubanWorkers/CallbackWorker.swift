@@ -40,17 +40,17 @@ public struct CallbackWorker: Service {
     }
 
     func process(_ entries: [StreamEntry]) async throws {
-        var readable: [NotificationStore.Event] = []
+        var readable: [TicketEvent] = []
         var unreadable: [StreamEntry] = []
         for entry in entries {
-            guard let kind = entry.fields["event"], let ticket = entry.fields["ticket"].flatMap(UUID.init(uuidString:)) else {
-                unreadable.append(entry)
-                continue
+            switch TicketEvent.read(entry.fields) {
+            case .event(let event): readable.append(event)
+            case .unknownKind(let kind): logger.debug("event of a kind this version does not know", metadata: ["event": "\(kind)", "entry": "\(entry.id)"])
+            case .unreadable: unreadable.append(entry)
             }
-            readable.append(NotificationStore.Event(kind: kind, ticketID: ticket, round: entry.fields["round"] ?? "1", at: entry.fields["at"] ?? ""))
         }
         let events = readable
-        let replied = events.filter { $0.kind == "replied" }.map(\.ticketID)
+        let replied = events.filter { $0.kind == .replied }.map(\.ticketID)
         let (calendar, channels, cap) = (calendar, webhookChannels, smsDailyCap)
         let (outbox, planned) = try await postgres.transaction { connection in
             var outbox: [OutboxMessage] = []

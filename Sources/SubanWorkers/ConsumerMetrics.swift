@@ -1,6 +1,5 @@
 import BlockingIO
 import Metrics
-import Redis
 
 /// What a stream consumer reports to the metrics backend (Prometheus in the roles):
 /// entries handled, failed and buried; batch sizes and times; its group's lag and pending.
@@ -12,7 +11,6 @@ struct ConsumerMetrics: Sendable {
     let batchTime: Metrics.Timer
     let lag: Gauge
     let pending: Gauge
-    let group: String
 
     init(stream: String, group: String) {
         let labels = [("stream", stream), ("group", group)]
@@ -23,7 +21,6 @@ struct ConsumerMetrics: Sendable {
         batchTime = Metrics.Timer(label: "suban_stream_batch_seconds", dimensions: labels)
         lag = Gauge(label: "suban_stream_lag", dimensions: labels)
         pending = Gauge(label: "suban_stream_pending", dimensions: labels)
-        self.group = group
     }
 
     func handled(_ count: Int, in duration: Duration) {
@@ -33,10 +30,9 @@ struct ConsumerMetrics: Sendable {
         batchTime.recordNanoseconds(duration.wholeNanoseconds)
     }
 
-    /// The group's lag and pending count, from `XINFO GROUPS`.
-    func observe(_ groups: [StreamGroupInfo]) {
-        guard let info = groups.first(where: { $0.name == group }) else { return }
-        lag.record(info.lag ?? 0)
-        pending.record(info.pending)
+    /// The group's pending count and lag (`XINFO GROUPS`).
+    func observe(pending count: Int64, lag behind: Int64?) {
+        lag.record(behind ?? 0)
+        pending.record(count)
     }
 }

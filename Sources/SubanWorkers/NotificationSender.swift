@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import BlockingIO
 import Crypto
 import Foundation
 import Logging
@@ -120,7 +121,7 @@ public struct NotificationSender: Service {
         do {
             if let failure {
                 let dead = message.attempts >= configuration.maxAttempts
-                let delay = min(configuration.retryCap, configuration.retryBase * Double(1 << min(message.attempts - 1, 20)))
+                let delay = Backoff(initial: configuration.retryBase, maximum: configuration.retryCap).ceiling(afterFailures: message.attempts)
                 let retryAt = dead ? nil : Date().addingTimeInterval(delay.seconds)
                 try await postgres.withConnection { try NotificationStore.markFailed(message.id, error: failure, retryAt: retryAt, on: $0) }
                 StageMetrics.notification(message.transport.rawValue, dead ? "dead" : "retry").increment()

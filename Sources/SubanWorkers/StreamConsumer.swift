@@ -32,7 +32,6 @@ public struct StreamConsumer: Sendable {
         public var maxDeliveries = 5
 
         public var deadLetters: String { StreamNames.deadLetters(of: stream, group: group) }
-        var failures: String { StreamNames.failures(of: stream, group: group) }
 
         public init(stream: String, group: String, consumer: String) {
             self.stream = stream
@@ -42,15 +41,20 @@ public struct StreamConsumer: Sendable {
     }
 
     public let configuration: Configuration
-    let redis: RedisClient
+    let stream: any ConsumerStream
     let logger: Logger
     /// Whether what `process` needs is up (e.g. `SELECT 1`); failures while it is are the entries' own.
     let probe: @Sendable () async -> Bool
     let metrics: ConsumerMetrics
 
     public init(configuration: Configuration, redis: RedisClient, logger: Logger, probe: @escaping @Sendable () async -> Bool = { false }) {
+        self.init(configuration: configuration, stream: RedisConsumerStream(redis: redis, stream: configuration.stream, group: configuration.group),
+                  logger: logger, probe: probe)
+    }
+
+    public init(configuration: Configuration, stream: any ConsumerStream, logger: Logger, probe: @escaping @Sendable () async -> Bool = { false }) {
         self.configuration = configuration
-        self.redis = redis
+        self.stream = stream
         self.probe = probe
         var logger = logger
         logger[metadataKey: "consumer"] = "\(configuration.consumer)"
@@ -68,19 +72,19 @@ public struct StreamConsumer: Sendable {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 if !groupReady {
-                    try await redis.createGroup(c.stream, group: c.group)
+                    try await stream.ensureGroup()
                     groupReady = true
                 }
                 var entries: [StreamEntry] = []
                 if ContinuousClock.now - claimedAt >= c.claimInterval {
-                    metrics.observe(try await redis.groups(c.stream))
+                    if let state = try await stream.groupState() { metrics.observe(pending: state.pending, lag: state.lag) }
                     try await buryPoison(healthy: lastSuccess.map { ContinuousClock.now - $0 < c.claimIdle * 2 } ?? false)
-                    entries = try await redis.autoClaim(c.stream, group: c.group, consumer: c.consumer, minIdle: c.claimIdle, count: c.batchSize).entries
+                    entries = try await stream.claim(idle: c.claimIdle, count: c.batchSize, consumer: c.consumer)
                     claimedAt = .now
                     if !entries.isEmpty { logger.info("reclaimed pending entries", metadata: ["count": "\(entries.count)", "stream": "\(c.stream)"]) }
                 }
                 if entries.isEmpty {
-                    entries = try await redis.readGroup(c.stream, group: c.group, consumer: c.consumer, count: c.batchSize, block: c.block)
+                    entries = try await stream.read(count: c.batchSize, block: c.block, consumer: c.consumer)
                 }
                 if !entries.isEmpty {
                     try await handle(entries, process)
@@ -90,7 +94,7 @@ public struct StreamConsumer: Sendable {
             } catch {
                 if Task.isCancelled { break }
                 failures += 1
-                if let redisError = error as? RedisError, redisError.serverCode == "NOGROUP" { groupReady = false }
+                if error is ConsumerGroupMissing { groupReady = false }
                 logger.warning("\(c.group) pass failed", metadata: ["error": "\(error)", "failures": "\(failures)"])
                 try? await Task.sleep(for: backoff.delay(afterFailures: failures))
             }
@@ -98,7 +102,7 @@ public struct StreamConsumer: Sendable {
     }
 
     public func ack(_ entries: [StreamEntry]) async throws {
-        try await redis.ack(configuration.stream, group: configuration.group, ids: entries.map(\.id))
+        try await stream.acknowledge(entries.map(\.id))
     }
 
     /// The batch; if it fails, each entry alone. Throws only when nothing succeeded (an
@@ -137,24 +141,18 @@ public struct StreamConsumer: Sendable {
         guard !failed.isEmpty else { return }
         let c = configuration
         let counts = if let counted { counted } else { await probe() }
-        var commands: [RedisCommand] = []
         for (entry, error) in failed {
             metrics.failed.increment()
             logger.warning("entry failed", metadata: ["entry": "\(entry.id)", "error": "\(error)", "counted": "\(counts)"])
-            commands.append(RedisCommand("HSET", c.failures, entry.id, String("\(c.consumer): \(error)".prefix(1000))))
-            if counts { commands.append(RedisCommand("HINCRBY", c.failures, Self.countField(entry.id), 1)) }
         }
-        _ = try await redis.pipeline(commands + [RedisCommand("EXPIRE", c.failures, 7 * 86_400)])
+        try await stream.recordFailures(failed.map { (id: $0.entry.id, error: "\(c.consumer): \($0.error)") }, counted: counts)
     }
-
-    /// The hash field counting an entry's failures while its dependencies were up.
-    static func countField(_ id: String) -> String { id + "#counted" }
 
     /// Moves entries that failed `maxDeliveries` times while their dependencies were up to the
     /// dead letters, each with its fields, where it came from and its last error, then acknowledges it.
     func buryPoison(healthy recentlySucceeded: Bool) async throws {
         let c = configuration
-        let poison = try await redis.pending(c.stream, group: c.group, minIdle: c.claimIdle, count: c.batchSize).filter { $0.deliveries >= Int64(c.maxDeliveries) }
+        let poison = try await stream.pending(idle: c.claimIdle, count: c.batchSize).filter { $0.deliveries >= Int64(c.maxDeliveries) }
         guard !poison.isEmpty else { return }
         var healthy = recentlySucceeded
         if !healthy { healthy = await probe() }
@@ -163,14 +161,12 @@ public struct StreamConsumer: Sendable {
             return
         }
         for pending in poison {
-            let failure = try await redis.send("HMGET", c.failures, pending.id, Self.countField(pending.id)).array ?? []
-            let recorded = failure.first?.string
-            let counted = Int(failure.dropFirst().first?.string ?? "") ?? 0
+            let (recorded, counted) = try await stream.failure(of: pending.id)
             // Delivered often but failing only in an outage: not poison, it is retried. Delivered often
             // and never failing: its consumers were killed holding it, also not poison — unless it
             // took down every consumer it reached (twice the deliveries, no error recorded).
             guard counted >= c.maxDeliveries || recorded == nil && pending.deliveries >= Int64(2 * c.maxDeliveries) else { continue }
-            let entry = try await redis.entries(c.stream, from: pending.id, to: pending.id, count: 1).first
+            let entry = try await stream.entry(pending.id)
             try await moveToDeadLetters(id: pending.id, fields: entry?.fields ?? [:], deliveries: pending.deliveries,
                                         error: recorded ?? "no error recorded: every consumer that took it died")
         }
@@ -187,11 +183,7 @@ public struct StreamConsumer: Sendable {
         let c = configuration
         var fields: [(key: String, value: String)] = entryFields.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) }
         fields += [("dead.source_id", id), ("dead.deliveries", "\(deliveries)"), ("dead.error", error), ("dead.at", Date().formatted(.iso8601))]
-        _ = try await redis.pipeline([
-            RedisClient.xaddCommand(c.deadLetters, fields: fields),
-            RedisCommand("XACK", c.stream, c.group, id),
-            RedisCommand("HDEL", c.failures, id, Self.countField(id)),
-        ])
+        try await stream.bury(id, fields: fields)
         metrics.buried.increment()
         logger.error("entry moved to the dead letters", metadata: ["entry": "\(id)", "deliveries": "\(deliveries)",
                                                                   "dead_letters": "\(c.deadLetters)", "error": "\(error)"])

@@ -1,4 +1,6 @@
+import Foundation
 import Redis
+import SubanCore
 import SubanStore
 
 /// Follows the events stream (plain XREAD, no group: it only watches) and
@@ -23,9 +25,9 @@ actor DispatchWatcher {
             let now = ContinuousClock.now
             for entry in try RedisClient.decodeReadReply(reply) {
                 lastID = entry.id
-                guard let event = entry.fields["event"], ["dispatched", "triaged", "linked"].contains(event),
-                      let ticket = entry.fields["ticket"], completed[ticket] == nil else { continue }
-                completed[ticket] = (event, now)
+                guard let event = TicketEvent(fields: entry.fields), event.kind.isDispatchDecision else { continue }
+                let ticket = event.ticketID.uuidString.lowercased()
+                if completed[ticket] == nil { completed[ticket] = (event.kind.rawValue, now) }
             }
         }
     }

@@ -21,7 +21,6 @@ struct AnalyticsCommand: AsyncParsableCommand {
                             calendar: calendars, logger: logger)
         }
         services += [calendars, DayCloser(postgres: infrastructure.postgres, logger: logger)]
-        try await ServiceGroup(services: services + options.metricsServer(logger: logger), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
-        await infrastructure.shutdown()
+        try await options.runRole(services, infrastructure: infrastructure, logger: logger)
     }
 }

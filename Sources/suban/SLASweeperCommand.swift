@@ -27,7 +27,6 @@ struct SLASweeperCommand: AsyncParsableCommand {
         configuration.interval = .milliseconds(Int(interval * 1000))
         configuration.policy = SweepPolicy(warningShare: warningShare, escalateAfter: escalateHours * 3600)
         let sweeper = SLASweeper(configuration: configuration, postgres: infrastructure.postgres, publisher: infrastructure.publisher, logger: logger)
-        try await ServiceGroup(services: [sweeper] + options.metricsServer(logger: logger), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
-        await infrastructure.shutdown()
+        try await options.runRole([sweeper], infrastructure: infrastructure, logger: logger)
     }
 }

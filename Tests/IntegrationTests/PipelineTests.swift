@@ -4,6 +4,7 @@ import FoundationNetworking
 #endif
 import Postgres
 import Redis
+import SubanCore
 import SubanStore
 import Testing
 
@@ -122,10 +123,11 @@ import Testing
         var received: [String: Int] = [:]
         var placed: [String: Int] = [:]
         for entry in try await redis.entries(StreamNames.events) {
-            guard let ticket = entry.fields["ticket"] else { continue }
-            switch entry.fields["event"] {
-            case "received": received[ticket, default: 0] += 1
-            case "dispatched", "triaged": placed[ticket, default: 0] += 1
+            guard let event = TicketEvent(fields: entry.fields) else { continue }
+            let ticket = event.ticketID.uuidString.lowercased()
+            switch event.kind {
+            case .received: received[ticket, default: 0] += 1
+            case .dispatched, .triaged: placed[ticket, default: 0] += 1
             default: break
             }
         }

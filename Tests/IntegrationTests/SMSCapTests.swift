@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import SubanCore
 import SubanStore
 import Testing
 
@@ -20,7 +21,7 @@ import Testing
         }
         func plan(_ ids: ArraySlice<UUID>) async throws -> NotificationStore.Planned {
             try await postgres.withConnection { connection in
-                try NotificationStore.plan(ids.map { .init(kind: "dispatched", ticketID: $0, round: "1", at: "2026-11-30 10:00:00+00") },
+                try NotificationStore.plan(ids.map { TicketEvent(kind: .dispatched, ticketID: $0, at: "2026-11-30 10:00:00+00") },
                                            webhookChannels: [], smsDailyCap: 2, on: connection)
             }
         }

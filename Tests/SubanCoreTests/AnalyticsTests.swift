@@ -4,6 +4,10 @@ import Testing
 
 /// What each event adds to the daily figures, hand-computed, across Spring Festival 2025
 /// (Jan 28 – Feb 4 off; Sunday Jan 26 and Saturday Feb 8 worked).
+private func event(_ kind: TicketEventKind, source: String? = nil, eventID: Int64? = nil) -> TicketEvent {
+    TicketEvent(kind: kind, ticketID: UUID(uuidString: "5C1A2B3D-4E5F-4061-8728-394A5B6C7D8E")!, eventID: eventID, at: "2025-02-05 09:00:00+00", source: source)
+}
+
 @Suite struct AnalyticsTests {
     static func beijing(_ day: String, _ hour: Double) -> Date { LocalDay(iso: day)!.start.addingTimeInterval(hour * 3600) }
 
@@ -18,25 +22,24 @@ import Testing
     }
 
     @Test(arguments: [
-        // (stream fields, counted as)
-        (["event": "received", "ticket": "t"], nil),                       // intake's: before the category is known
-        (["event": "dispatched", "source": "dispatch"], "received"),       // dispatch's first decision counts the receipt
-        (["event": "triaged", "source": "dispatch"], "received"),
-        (["event": "linked", "source": "dispatch"], "received"),
-        (["event": "dispatched", "event_id": "9"], nil),                   // an operator's later assignment from triage
-        (["event": "assigned"], "assigned"),
-        (["event": "sla_overdue"], "sla_overdue"),
-        (["event": "sla_warning"], nil),
-        (["event": "evaluation_requested"], nil),
-        ([:], nil),
-    ] as [([String: String], String?)])
-    func whatAnEntryCountsAs(_ fields: [String: String], _ kind: String?) {
-        #expect(Analytics.countedKind(fields) == kind, "\(fields)")
+        // (the event, counted as)
+        (event(.received), nil),                                  // intake's: before the category is known
+        (event(.dispatched, source: "dispatch"), .received),     // dispatch's first decision counts the receipt
+        (event(.triaged, source: "dispatch"), .received),
+        (event(.linked, source: "dispatch"), .received),
+        (event(.dispatched, eventID: 9), nil),                   // an operator's later assignment from triage
+        (event(.assigned), .assigned),
+        (event(.slaOverdue), .slaOverdue),
+        (event(.slaWarning), nil),
+        (event(.evaluationRequested), nil),
+    ] as [(TicketEvent, TicketEventKind?)])
+    func whatAnEventCountsAs(_ event: TicketEvent, _ kind: TicketEventKind?) {
+        #expect(Analytics.countedKind(event) == kind, "\(event.fields)")
     }
 
     @Test func aReceiptCountsOnTheDayReceivedAndForNoUnit() throws {
         let received = Self.beijing("2025-01-27", 23.5)
-        let (cell, figures) = try #require(Analytics.contribution(of: TicketEventFact(kind: "received", at: Self.beijing("2025-01-28", 0.2)),
+        let (cell, figures) = try #require(Analytics.contribution(of: TicketEventFact(kind: .received, at: Self.beijing("2025-01-28", 0.2)),
                                                                   ticket: Self.ticket(received: received), calendar: .china))
         #expect(cell == Self.cell("2025-01-27", department: ""))
         #expect(figures.received == 1 && figures.dispatched == 0)
@@ -44,7 +47,7 @@ import Testing
 
     @Test func assignmentsReturnsAndOverdueCountForTheirUnit() throws {
         let ticket = Self.ticket(received: Self.beijing("2025-02-05", 9))
-        for (kind, check) in [("assigned", \DailyFigures.dispatched), ("returned", \.returned), ("sla_overdue", \.overdue)] {
+        for (kind, check) in [(TicketEventKind.assigned, \DailyFigures.dispatched), (.returned, \.returned), (.slaOverdue, \.overdue)] {
             let (cell, figures) = try #require(Analytics.contribution(of: TicketEventFact(kind: kind, department: "futian:shatou-street",
                                                                                           at: Self.beijing("2025-02-06", 10)),
                                                                       ticket: ticket, calendar: .china))
@@ -59,8 +62,8 @@ import Testing
     @Test func handlingTimeInWorkingDaysAcrossTheSpringFestivalAndTheOnTimeRate() throws {
         let a = Self.ticket(received: Self.beijing("2025-01-27", 12), due: Self.beijing("2025-02-06", 0))
         let b = Self.ticket(received: Self.beijing("2025-02-05", 9), due: Self.beijing("2025-02-08", 0))
-        let (cellA, figuresA) = try #require(Analytics.contribution(of: TicketEventFact(kind: "replied", at: Self.beijing("2025-02-05", 18)), ticket: a, calendar: .china))
-        let (_, figuresB) = try #require(Analytics.contribution(of: TicketEventFact(kind: "replied", at: Self.beijing("2025-02-10", 9)), ticket: b, calendar: .china))
+        let (cellA, figuresA) = try #require(Analytics.contribution(of: TicketEventFact(kind: .replied, at: Self.beijing("2025-02-05", 18)), ticket: a, calendar: .china))
+        let (_, figuresB) = try #require(Analytics.contribution(of: TicketEventFact(kind: .replied, at: Self.beijing("2025-02-10", 9)), ticket: b, calendar: .china))
         #expect(cellA == Self.cell("2025-02-05", department: "futian:housing"), "a reply counts for the lead unit")
         #expect(abs(figuresA.handlingDays - 1.25) < 1e-9 && figuresA.onTime == 1)
         #expect(abs(figuresB.handlingDays - 4.0) < 1e-9 && figuresB.onTime == 0)
@@ -75,25 +78,25 @@ import Testing
         let good = Rating(speed: 5, effect: 4, service: 5, quality: 4)
         let bad = Rating(speed: 4, effect: 2, service: 3, quality: 3)   // any dimension at 2 or below: unsatisfied
         let sum = try [good, bad, good].map { rating in
-            try #require(Analytics.contribution(of: TicketEventFact(kind: "rated", at: Self.beijing("2025-03-05", 10), rating: rating),
+            try #require(Analytics.contribution(of: TicketEventFact(kind: .rated, at: Self.beijing("2025-03-05", 10), rating: rating),
                                                 ticket: ticket, calendar: .china)).1
         }.reduce(DailyFigures(), +)
         #expect(sum.rated == 3 && sum.satisfied == 2)
         #expect(abs(sum.satisfactionRate! - 2.0 / 3) < 1e-9)
         let expected: [String: Double] = ["speed": 14.0 / 3, "effect": 10.0 / 3, "service": 13.0 / 3, "quality": 11.0 / 3]
         #expect(sum.dimensionMeans == expected)
-        let unreadable = Analytics.contribution(of: TicketEventFact(kind: "rated", at: Date()), ticket: ticket, calendar: .china)
+        let unreadable = Analytics.contribution(of: TicketEventFact(kind: .rated, at: Date()), ticket: ticket, calendar: .china)
         #expect(unreadable == nil, "a rating event whose scores cannot be read counts nothing")
     }
 
     @Test func firstTimeRightIsAClosedTicketNoUnitSentBack() throws {
         let at = Self.beijing("2025-03-06", 10)
-        let right = try #require(Analytics.contribution(of: TicketEventFact(kind: "closed", at: at), ticket: Self.ticket(received: at), calendar: .china)).1
-        let moved = try #require(Analytics.contribution(of: TicketEventFact(kind: "closed", at: at), ticket: Self.ticket(received: at, returned: true),
+        let right = try #require(Analytics.contribution(of: TicketEventFact(kind: .closed, at: at), ticket: Self.ticket(received: at), calendar: .china)).1
+        let moved = try #require(Analytics.contribution(of: TicketEventFact(kind: .closed, at: at), ticket: Self.ticket(received: at, returned: true),
                                                         calendar: .china)).1
         let sum = right + moved
         #expect(sum.closed == 2 && sum.firstTimeRight == 1 && sum.firstTimeRightRate == 0.5)
-        let back = try #require(Analytics.contribution(of: TicketEventFact(kind: "dissatisfaction_return", at: at), ticket: Self.ticket(received: at),
+        let back = try #require(Analytics.contribution(of: TicketEventFact(kind: .dissatisfactionReturn, at: at), ticket: Self.ticket(received: at),
                                                        calendar: .china))
         #expect(back.1.dissatisfactionReturns == 1 && back.0.department == "futian:housing")
     }

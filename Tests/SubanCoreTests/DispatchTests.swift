@@ -161,7 +161,7 @@ import SubanData
 
     /// Every duty must land on a real unit wherever in the city the appeal comes from.
     @Test func everyItemRoutesInEveryStreet() {
-        let router = Router(departments: Departments.all)
+        let router = DutyRouter(departments: Departments.all)
         for item in Catalog.shenzhen.items {
             for street in Territory.allStreets {
                 let units = router.route(item, at: .init(districtCode: street.districtCode, streetCode: street.code))

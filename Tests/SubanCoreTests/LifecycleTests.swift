@@ -129,11 +129,11 @@ import Testing
         #expect(first.assignmentStatus == [1: .queued] && first.requeue == [1], "only the lead re-handles")
         // Complaint limit 15 → 7 working days from Monday Sep 22: Sep 23–26, 28, 29, 30 → end of Sep 30.
         #expect(first.replyDueAt == WorkingCalendarTests.beijing("2025-10-01", 0))
-        #expect(first.events.map(\.kind) == ["rated", "dissatisfaction_return"])
+        #expect(first.events.map(\.kind) == [.rated, .dissatisfactionReturn])
 
         let second = try Self.apply(.rate(Self.unsatisfied), Self.ticket(.callback, lead: .replied, round: 2)).get()
         #expect(second.round == 3 && second.supervision == .special)
-        #expect(second.events.map(\.kind) == ["rated", "special_supervision"])
+        #expect(second.events.map(\.kind) == [.rated, .specialSupervision])
     }
 
     @Test func staysRepliedOnlyWhenEveryCoHandlerAnswered() throws {
@@ -143,7 +143,7 @@ import Testing
         ticket.assignments[0].status = .replied
         let coPart = try Self.apply(.reply(department: Self.coDept, text: "协办意见"), ticket).get()
         #expect(coPart.status == .replied && coPart.visitOpen, "a complaint's reply opens a callback visit")
-        #expect(coPart.events.map(\.kind) == ["unit_replied", "replied"])
+        #expect(coPart.events.map(\.kind) == [.unitReplied, .replied])
     }
 
     @Test func stagedPlanStopsTheReplyClockAndTracksMilestones() throws {

@@ -5,8 +5,8 @@ import SubanCore
 import SubanStore
 
 /// Department and operator API keys: create (the token is printed once), list and revoke.
-struct Keys: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Create, list or revoke API keys for departments, operators and channels.",
+struct KeysCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "keys", abstract: "Create, list or revoke API keys for departments, operators and channels.",
                                                     subcommands: [Create.self, List.self, Revoke.self])
 
     struct Create: AsyncParsableCommand {

@@ -7,8 +7,8 @@ import SubanStore
 /// Applies the schema, loads the shipped catalog and departments (missing rows only),
 /// and, on a database with no active dispatch model, stores and activates the one
 /// learnt from the shipped appeals, so dispatchers load a model instead of training one.
-struct Migrate: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Apply database migrations and seed the catalog.")
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Apply database migrations and seed the catalog.")
 
     @OptionGroup var options: CommonOptions
 

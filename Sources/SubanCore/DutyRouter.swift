@@ -15,7 +15,7 @@ public struct RoutedUnit: Sendable, Hashable {
 }
 
 /// Turns a catalog item and a place into concrete units (按权属 + 属地).
-public struct Router: Sendable {
+public struct DutyRouter: Sendable {
     private let known: Set<String>
 
     public init(departments: [Department]) {

@@ -7,7 +7,7 @@ import SubanStore
 /// The entries consumer groups gave up on (poison): list, inspect, and replay
 /// them onto their stream once the cause is fixed. Replaying is safe: every
 /// consumer records nothing twice.
-struct DeadLetters: AsyncParsableCommand {
+struct DeadLettersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dead-letters", abstract: "List, show and replay stream entries that failed on every delivery.",
         subcommands: [List.self, Show.self, Replay.self])
@@ -31,13 +31,13 @@ struct DeadLetters: AsyncParsableCommand {
 
         func run() async throws {
             let limit = limit
-            try await DeadLetters.withRedis(options) { redis in
-                for source in DeadLetters.sources {
+            try await DeadLettersCommand.withRedis(options) { redis in
+                for source in DeadLettersCommand.sources {
                     let count = try await redis.streamLength(source.dead)
                     print("\(source.dead)  (\(source.group) on \(source.stream)): \(count)")
                     let reply = try await redis.send("XREVRANGE", source.dead, "+", "-", "COUNT", limit)
                     for entry in try (reply.array ?? []).compactMap(RedisClient.decodeEntry) {
-                        let fields = DeadLetters.original(entry).map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                        let fields = DeadLettersCommand.original(entry).map { "\($0.key)=\($0.value)" }.joined(separator: " ")
                         print("  \(entry.id)  from \(entry.fields["dead.source_id"] ?? "?") after \(entry.fields["dead.deliveries"] ?? "?") deliveries: "
                               + "\(entry.fields["dead.error"] ?? "?")\n      \(fields)")
                     }
@@ -53,8 +53,8 @@ struct DeadLetters: AsyncParsableCommand {
 
         func run() async throws {
             let id = id
-            let found = try await DeadLetters.withRedis(options) { redis -> Bool in
-                for source in DeadLetters.sources {
+            let found = try await DeadLettersCommand.withRedis(options) { redis -> Bool in
+                for source in DeadLettersCommand.sources {
                     guard let entry = try await redis.entries(source.dead, from: id, to: id, count: 1).first else { continue }
                     print("stream \(source.dead)\nid \(entry.id)")
                     for (key, value) in entry.fields.sorted(by: { $0.key < $1.key }) { print("\(key): \(value)") }
@@ -78,14 +78,14 @@ struct DeadLetters: AsyncParsableCommand {
 
         func run() async throws {
             let (ids, all) = (ids, all)
-            let replayed = try await DeadLetters.withRedis(options) { redis -> Int in
+            let replayed = try await DeadLettersCommand.withRedis(options) { redis -> Int in
                 var replayed = 0
-                for source in DeadLetters.sources {
+                for source in DeadLettersCommand.sources {
                     let entries = all ? try await redis.entries(source.dead)
                                       : try await ids.asyncCompactMap { try await redis.entries(source.dead, from: $0, to: $0, count: 1).first }
                     for entry in entries {
                         // Add first, delete second: a crash in between replays twice, which consumers tolerate; it never loses one.
-                        let newID = try await redis.send(RedisClient.xaddCommand(source.stream, fields: DeadLetters.original(entry))).string ?? "?"
+                        let newID = try await redis.send(RedisClient.xaddCommand(source.stream, fields: DeadLettersCommand.original(entry))).string ?? "?"
                         try await redis.send("XDEL", source.dead, entry.id)
                         print("\(entry.id) → \(source.stream) \(newID)")
                         replayed += 1

@@ -5,8 +5,9 @@ import SubanWorkers
 
 /// `suban status`: streams and consumer groups, dead letters, the outbox, open
 /// tickets and deadlines of a running fleet, as a table or as JSON.
-struct Status: AsyncParsableCommand {
+struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "status",
         abstract: "Show each stream's length, lag and pending entries, consumers, dead letters, the outbox and deadlines near or past.")
 
     @OptionGroup var options: CommonOptions

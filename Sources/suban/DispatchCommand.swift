@@ -4,8 +4,8 @@ import ServiceLifecycle
 import SubanWorkers
 
 /// The dispatch role: `--workers` consumers in the dispatch group, plus an outbox relay.
-struct Dispatch: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Classify and route new tickets onto department queues.")
+struct DispatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "dispatch", abstract: "Classify and route new tickets onto department queues.")
 
     @OptionGroup var options: CommonOptions
     @Option(help: "Consumers in this process (env DISPATCH_WORKERS).") var workers: Int = Environment.int("DISPATCH_WORKERS") ?? 1
@@ -23,7 +23,6 @@ struct Dispatch: AsyncParsableCommand {
                                   publisher: infrastructure.publisher, logger: logger)
         }
         services.append(OutboxRelay(publisher: infrastructure.publisher, logger: logger))
-        try await ServiceGroup(services: services + options.metricsServer(logger: logger), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
-        await infrastructure.shutdown()
+        try await options.runRole(services, infrastructure: infrastructure, logger: logger)
     }
 }

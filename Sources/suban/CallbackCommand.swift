@@ -6,8 +6,8 @@ import SubanStore
 import SubanWorkers
 
 /// The callback role: evaluation requests and callback visits, SMS and signed webhooks.
-struct Callback: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Tell citizens and channels of ticket events; request evaluations.")
+struct CallbackCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "callback", abstract: "Tell citizens and channels of ticket events; request evaluations.")
 
     @OptionGroup var options: CommonOptions
     @Option(help: "SMS gateway endpoint that takes POST {to, text, tracking_code} (env SMS_GATEWAY_URL); none: SMS are not sent.")
@@ -42,7 +42,6 @@ struct Callback: AsyncParsableCommand {
             NotificationSender(configuration: sender, postgres: infrastructure.postgres, redis: infrastructure.redis, logger: logger),
             OutboxRelay(publisher: infrastructure.publisher, logger: logger),
         ]
-        try await ServiceGroup(services: services + options.metricsServer(logger: logger), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
-        await infrastructure.shutdown()
+        try await options.runRole(services, infrastructure: infrastructure, logger: logger)
     }
 }
