@@ -94,7 +94,7 @@ struct AppealAccepted: Encodable {
     init(_ receipt: IntakeReceipt) {
         ticketId = receipt.ticketID.uuidString.lowercased()
         trackingCode = receipt.trackingCode
-        status = receipt.status
+        status = receipt.status.rawValue
         duplicate = receipt.duplicate
         trackUrl = "/v1/appeals/\(receipt.trackingCode)"
     }

@@ -12,11 +12,11 @@ public enum CitizenNotice {
         public var trackingCode: String
         public var channel: String
         public var channelRef: String
-        public var status: String
+        public var status: TicketStatus
         public var hasPhone: Bool
         public var leadUnit: String?
 
-        public init(trackingCode: String, channel: String, channelRef: String, status: String, hasPhone: Bool, leadUnit: String?) {
+        public init(trackingCode: String, channel: String, channelRef: String, status: TicketStatus, hasPhone: Bool, leadUnit: String?) {
             self.trackingCode = trackingCode
             self.channel = channel
             self.channelRef = channelRef
@@ -43,7 +43,7 @@ public enum CitizenNotice {
     /// events arrive here with the report's own tracking code. `ratingToken`: the token of
     /// the round an `evaluation_requested` opens, which only the citizen receives.
     public static func plan(event: TicketEventKind, at: String, ticket: Ticket, webhookChannels: Set<String>, ratingToken: String? = nil) -> [Planned] {
-        let linked = ticket.status == TicketStatus.linked.rawValue
+        let linked = ticket.status == .linked
         if linked && event != .linked && !followedEvents.contains(event) { return [] }
         let token = event == .evaluationRequested ? ratingToken : nil
         var planned: [Planned] = []
@@ -56,7 +56,7 @@ public enum CitizenNotice {
         if webhookEvents.contains(event), webhookChannels.contains(ticket.channel) {
             var payload: [String: JSONValue] = [
                 "event": .string(event.rawValue), "tracking_code": .string(ticket.trackingCode), "channel_ref": .string(ticket.channelRef),
-                "status": .string(ticket.status), "at": .string(at),
+                "status": .string(ticket.status.rawValue), "at": .string(at),
             ]
             if let token { payload["rating_token"] = .string(token) }
             planned.append(Planned(transport: .webhook, recipient: "channel:\(ticket.channel)", payload: payload))

@@ -36,7 +36,7 @@ public enum NotificationStore {
             let id: UUID = try row.decode("id")
             tickets[id] = CitizenNotice.Ticket(
                 trackingCode: try row.decode("tracking_code"), channel: try row.decode("channel"), channelRef: try row.decode("channel_ref"),
-                status: try row.decode("status"), hasPhone: try row.decode("has_phone"), leadUnit: try row.decodeIfPresent("lead"))
+                status: try LifecycleStore.enumValue(row, "status"), hasPhone: try row.decode("has_phone"), leadUnit: try row.decodeIfPresent("lead"))
             if let parent: UUID = try row.decodeIfPresent("parent_id") { linkedReports[parent, default: []].append(id) }
         }
         let tokens = events.contains { $0.kind == .evaluationRequested } ? try RatingTokens.load(on: connection) : nil

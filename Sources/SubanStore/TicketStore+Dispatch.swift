@@ -6,7 +6,7 @@ extension TicketStore {
     /// A ticket as dispatch needs it.
     public struct DispatchCandidate: Sendable, Hashable {
         public var id: UUID
-        public var status: String
+        public var status: TicketStatus
         public var receivedAt: Date
         public var input: Dispatcher.Input
     }
@@ -21,7 +21,7 @@ extension TicketStore {
             let latitude: Double? = try row.decodeIfPresent("latitude"), longitude: Double? = try row.decodeIfPresent("longitude")
             let coordinates = latitude.flatMap { latitude in longitude.map { Coordinates(latitude: latitude, longitude: $0) } }
             return DispatchCandidate(
-                id: try row.decode("id"), status: try row.decode("status"), receivedAt: try row.decode("received_at"),
+                id: try row.decode("id"), status: try LifecycleStore.enumValue(row, "status"), receivedAt: try row.decode("received_at"),
                 input: Dispatcher.Input(
                     text: try row.decode("text"), urgentFlag: try row.decode("urgent"),
                     location: Location(districtCode: try row.decodeIfPresent("district_code"), streetCode: try row.decodeIfPresent("street_code"),
@@ -40,7 +40,7 @@ extension TicketStore {
         }
 
         public var id: UUID
-        public var status: String
+        public var status: TicketStatus
         public var itemCode: String?
         public var categoryCode: String?
         public var confidence: Double
@@ -67,7 +67,7 @@ extension TicketStore {
             switch decision {
             case .assign(let assignment):
                 candidates = assignment.classification.candidates
-                status = TicketStatus.dispatched.rawValue
+                status = .dispatched
                 itemCode = assignment.item.code
                 categoryCode = assignment.item.categoryCode
                 confidence = assignment.classification.confidence
@@ -85,7 +85,7 @@ extension TicketStore {
                 ]
             case .triage(let reason, let classification, let urgent, let item):
                 candidates = classification.candidates
-                status = TicketStatus.triage.rawValue
+                status = .triage
                 itemCode = item?.code
                 categoryCode = item?.categoryCode
                 confidence = classification.confidence
@@ -102,13 +102,13 @@ extension TicketStore {
         /// Joins the open ticket `match` names instead of going to any unit: the parent is handled once.
         /// A triaged report that joins a ticket takes its likeliest item and its place from `report`.
         public mutating func link(_ match: DuplicateDetector.Match, as report: DuplicateDetector.Report) {
-            if status == TicketStatus.triage.rawValue {
+            if status == .triage {
                 itemCode = report.itemCode
                 categoryCode = report.categoryCode
                 districtCode = report.districtCode
                 streetCode = report.streetCode
             }
-            status = TicketStatus.linked.rawValue
+            status = .linked
             parentID = match.parentID
             escalatesParent = match.escalates
             units = []
@@ -118,7 +118,7 @@ extension TicketStore {
 
         var row: [String: JSONValue] {
             [
-                "id": .string(id.postgresText), "status": .string(status), "item_code": JSONValue(itemCode),
+                "id": .string(id.postgresText), "status": .string(status.rawValue), "item_code": JSONValue(itemCode),
                 "parent_id": JSONValue(parentID?.postgresText),
                 "candidates": .array(candidates.map { .object(["item": .string($0.itemCode), "p": .number($0.probability)]) }),
                 "category_code": JSONValue(categoryCode), "confidence": .number(confidence), "urgent": .bool(urgent),

@@ -41,7 +41,7 @@ public struct IdempotencyKey: Sendable, Hashable {
 public struct StoredTicket: Sendable, Hashable {
     public var ticketID: UUID
     public var trackingCode: String
-    public var status: String
+    public var status: TicketStatus
     /// The digest of the appeal that made it; nil for tickets recorded before digests were kept.
     public var appealDigest: String?
 }
@@ -50,7 +50,7 @@ public struct StoredTicket: Sendable, Hashable {
 public struct IntakeReceipt: Sendable, Hashable {
     public var ticketID: UUID
     public var trackingCode: String
-    public var status: String
+    public var status: TicketStatus
     /// True when another submission with the same (channel, channel_ref) made this ticket.
     public var duplicate: Bool
     /// True when that submission's appeal was another one: the channel reused a ref, and the
@@ -140,7 +140,7 @@ extension TicketStore {
         var existing: [NewTicket] = []
         for ticket in tickets {
             if inserted.contains(ticket.id.postgresText) {
-                stored[ticket.idempotencyKey] = StoredTicket(ticketID: ticket.id, trackingCode: ticket.trackingCode, status: TicketStatus.received.rawValue,
+                stored[ticket.idempotencyKey] = StoredTicket(ticketID: ticket.id, trackingCode: ticket.trackingCode, status: .received,
                                                              appealDigest: ticket.appealDigest)
             } else {
                 existing.append(ticket)
@@ -153,7 +153,7 @@ extension TicketStore {
             FROM tickets t JOIN jsonb_to_recordset($1::jsonb) AS x(channel text, channel_ref text) USING (channel, channel_ref)
             """, [keys]) {
             let key = IdempotencyKey(channel: try row.decode("channel"), channelRef: try row.decode("channel_ref"))
-            stored[key] = StoredTicket(ticketID: try row.decode("id"), trackingCode: try row.decode("tracking_code"), status: try row.decode("status"),
+            stored[key] = StoredTicket(ticketID: try row.decode("id"), trackingCode: try row.decode("tracking_code"), status: try LifecycleStore.enumValue(row, "status"),
                                        appealDigest: try row.decodeIfPresent("appeal_digest"))
         }
         return (stored, outbox)

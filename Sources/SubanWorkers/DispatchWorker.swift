@@ -123,7 +123,7 @@ public struct DispatchWorker: Service {
         let started = ContinuousClock.now
         let logger = logger
         let (outbox, deciding) = try await postgres.transaction { connection in
-            let tickets = try TicketStore.dispatchCandidates(ticketIDs, on: connection).filter { $0.status == TicketStatus.received.rawValue }
+            let tickets = try TicketStore.dispatchCandidates(ticketIDs, on: connection).filter { $0.status == .received }
             var outcomes: [TicketStore.DispatchOutcome] = []
             var reports: [DuplicateDetector.Report] = []
             let decideStart = ContinuousClock.now

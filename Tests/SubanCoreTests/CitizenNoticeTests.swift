@@ -2,7 +2,7 @@ import Testing
 @testable import SubanCore
 
 @Suite struct CitizenNoticeTests {
-    static func ticket(hasPhone: Bool = true, channel: String = "app", status: String = "dispatched") -> CitizenNotice.Ticket {
+    static func ticket(hasPhone: Bool = true, channel: String = "app", status: TicketStatus = .dispatched) -> CitizenNotice.Ticket {
         CitizenNotice.Ticket(trackingCode: "JRM5N5AD189VZXE8365Z8G2XY0", channel: channel, channelRef: "A-1", status: status,
                              hasPhone: hasPhone, leadUnit: "福田区城市管理和综合执法局")
     }
@@ -32,7 +32,7 @@ import Testing
         #expect(planned.allSatisfy { $0.payload["rating_token"] == .string("7Q2M4K8ZRX0B3N5P") })
         #expect(planned.contains { $0.payload["text"].map { "\($0)".contains("评价码7Q2M4K8ZRX0B3N5P") } ?? false })
         // A linked report's citizen rates the incident too, with the token of their own report.
-        let linked = CitizenNotice.plan(event: .evaluationRequested, at: "2026-11-23 10:00:00+00", ticket: Self.ticket(status: "linked"),
+        let linked = CitizenNotice.plan(event: .evaluationRequested, at: "2026-11-23 10:00:00+00", ticket: Self.ticket(status: .linked),
                                         webhookChannels: ["app"], ratingToken: "4H5J6K7M8N9P0Q1R")
         #expect(!linked.isEmpty && linked.allSatisfy { $0.payload["rating_token"] == .string("4H5J6K7M8N9P0Q1R") })
         #expect(linked.contains { $0.payload["text"].map { "\($0)".contains("评价码4H5J6K7M8N9P0Q1R") } ?? false })
@@ -52,7 +52,7 @@ import Testing
         (.dispatched, [], ""),
     ] as [(TicketEventKind, [String], String)])
     func aLinkedReportFollowsItsParent(_ event: TicketEventKind, _ expected: [String], _ words: String) {
-        let planned = CitizenNotice.plan(event: event, at: "", ticket: Self.ticket(status: "linked"), webhookChannels: ["app"])
+        let planned = CitizenNotice.plan(event: event, at: "", ticket: Self.ticket(status: .linked), webhookChannels: ["app"])
         #expect(planned.map(\.transport.rawValue) == expected)
         if case .string(let text) = planned.first(where: { $0.transport == .sms })?.payload["text"] {
             #expect(text.contains(words) && text.contains("JRM5N5AD189VZXE8365Z8G2XY0"))
