@@ -113,15 +113,41 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
+        // What the test targets share: the servers scripts/test.sh started (a database and a Redis
+        // index of its own for each suite), sample appeals, roles run as processes.
+        .target(
+            name: "SubanTestSupport",
+            dependencies: ["SubanStore", "SubanData", "SubanCore", "Postgres", "Redis", "BlockingIO",
+                           .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio")],
+            path: "Tests/SubanTestSupport"
+        ),
+        // Pure: the domain, no servers.
         .testTarget(name: "SubanCoreTests", dependencies: ["SubanCore", "SubanData", "SubanLearning"]),
-        .testTarget(name: "RedisTests", dependencies: ["Redis", "CHiredis"]),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
-        // The workers' rules on in-memory stand-ins, no servers (the integration tests hold them to the real ones).
-        .testTarget(name: "WorkerTests", dependencies: ["SubanWorkers", "Redis", .product(name: "Logging", package: "swift-log")]),
+        // Each client's parsing without a server, then against the real one.
+        .testTarget(name: "RedisTests", dependencies: ["Redis", "CHiredis", "SubanTestSupport"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "SubanTestSupport"]),
+        // The store's queries and transactions on a real PostgreSQL.
+        .testTarget(name: "StoreTests", dependencies: ["SubanStore", "SubanWorkers", "SubanData", "SubanCore", "SubanTestSupport"]),
+        // The workers' rules on in-memory stand-ins, then each worker on the real servers.
         .testTarget(
-            name: "IntegrationTests",
+            name: "WorkerTests",
             dependencies: [
-                "SubanAPI", "SubanWorkers", "SubanStore", "SubanData",
+                "SubanWorkers", "SubanAPI", "SubanStore", "SubanCore", "Redis", "Postgres", "SubanTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        // The HTTP surface: intake, the documented API, key limits.
+        .testTarget(
+            name: "APITests",
+            dependencies: ["SubanAPI", "SubanWorkers", "SubanStore", "SubanCore", "SubanTestSupport",
+                           .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
+        // Whole flows: the pipeline, a ticket's life, roles as processes, metrics and logs.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "SubanAPI", "SubanWorkers", "SubanStore", "SubanData", "SubanCore", "SubanTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

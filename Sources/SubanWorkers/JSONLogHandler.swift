@@ -3,7 +3,7 @@ import Logging
 import SubanCore
 
 /// One JSON object per line on stderr (`LOG_FORMAT=json`), for log collectors:
-/// `{"ts", "level", "logger", "msg", ...metadata, "source"}`. Metadata such as
+/// `{"ts", "level", "logger", "msg", ...metadata, "source"}` (and `error` when the call gave one). Metadata such as
 /// `ticket`, `role` and `entry` become top-level fields, so a ticket's lines can be
 /// found across every role. Citizens' numbers are never logged, by any role.
 public struct JSONLogHandler: LogHandler {
@@ -28,17 +28,17 @@ public struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
-                    file: String, function: String, line: UInt) {
+    public func log(event: LogEvent) {
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
-        if let explicit { merged.merge(explicit) { $1 } }
+        if let explicit = event.metadata { merged.merge(explicit) { $1 } }
         var object: [String: JSONValue] = merged.mapValues(Self.json)
         object["ts"] = .string(Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
-        object["level"] = .string(level.rawValue)
+        object["level"] = .string(event.level.rawValue)
         object["logger"] = .string(label)
-        object["msg"] = .string(message.description)
-        object["source"] = .string(source)
+        object["msg"] = .string(event.message.description)
+        object["source"] = .string(event.source)
+        if let error = event.error { object["error"] = .string("\(error)") }
         write(JSONValue.object(object).serialized + "\n")
     }
 

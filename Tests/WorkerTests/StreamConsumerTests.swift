@@ -1,5 +1,6 @@
 import Logging
 import Redis
+import SubanTestSupport
 import Synchronization
 import Testing
 @testable import SubanWorkers
@@ -130,13 +131,5 @@ import Testing
         running.cancel()
         await running.value
         #expect(await stream.held.isEmpty)
-    }
-
-    func eventually(_ condition: () async -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while await !condition() {
-            guard ContinuousClock.now < deadline else { Issue.record("not within 10 s"); return }
-            try await Task.sleep(for: .milliseconds(5))
-        }
     }
 }

@@ -9,6 +9,7 @@ import SubanAPI
 import SubanCore
 import SubanStore
 import SubanWorkers
+import SubanTestSupport
 import Testing
 
 /// Intake's HTTP contract on a live server backed by real PostgreSQL and Redis.

@@ -1,6 +1,7 @@
 import Foundation
 import Postgres
 import SubanStore
+import SubanTestSupport
 import Testing
 
 /// Keys expire when told to, are revoked by id or by label, and are listed without their tokens.

@@ -2,20 +2,20 @@ import Foundation
 import Synchronization
 
 /// One `suban` role running as its own process, as operators run it.
-final class RoleProcess: @unchecked Sendable {
-    let role: String
-    let process = Process()
+public final class RoleProcess: @unchecked Sendable {
+    public let role: String
+    public let process = Process()
     private let log: FileHandle
-    let logPath: String
+    public let logPath: String
 
-    static var binary: URL {
+    public static var binary: URL {
         if let path = ProcessInfo.processInfo.environment["SUBAN_BIN"] { return URL(fileURLWithPath: path) }
-        // Tests/IntegrationTests/RoleProcess.swift → the package root's debug build.
+        // Tests/SubanTestSupport/RoleProcess.swift → the package root's debug build.
         return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent(".build/debug/suban")
     }
 
-    init(_ arguments: [String], environment: [String: String]) throws {
+    public init(_ arguments: [String], environment: [String: String]) throws {
         role = arguments[0]
         logPath = NSTemporaryDirectory() + "suban-\(role)-\(UUID().uuidString.prefix(8)).log"
         FileManager.default.createFile(atPath: logPath, contents: nil)
@@ -35,14 +35,14 @@ final class RoleProcess: @unchecked Sendable {
     }
 
     /// SIGKILL: no shutdown, no cleanup, as a crash or an OOM kill.
-    func kill() async {
+    public func kill() async {
         Foundation.kill(process.processIdentifier, SIGKILL)
         await waitForExit()
     }
 
     /// SIGTERM; returns how long the process took to exit. One that outlives `bound` is
     /// killed, so a hung shutdown fails the test instead of hanging the run.
-    func terminate(bound: Duration = .seconds(20)) async -> Duration {
+    public func terminate(bound: Duration = .seconds(20)) async -> Duration {
         let start = ContinuousClock.now
         process.terminate()
         await waitForExit(killAfter: bound)
@@ -50,7 +50,7 @@ final class RoleProcess: @unchecked Sendable {
     }
 
     /// Polls rather than `waitUntilExit()`, which would block a thread of the cooperative pool.
-    func waitForExit(killAfter bound: Duration = .seconds(20)) async {
+    public func waitForExit(killAfter bound: Duration = .seconds(20)) async {
         let deadline = ContinuousClock.now + bound
         while process.isRunning {
             if ContinuousClock.now > deadline { Foundation.kill(process.processIdentifier, SIGKILL) }
@@ -58,13 +58,13 @@ final class RoleProcess: @unchecked Sendable {
         }
     }
 
-    var output: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+    public var output: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     /// Below Linux's ephemeral range (32768–60999), so no outgoing connection takes it
     /// between this check and the role's bind, apart from the 20000–29999 that
     /// scripts/test.sh gives the servers, free to bind now, and never handed out twice
     /// in one run (tests start roles in parallel).
-    static func freePort() -> Int {
+    public static func freePort() -> Int {
         while true {
             let port = Int.random(in: 10_000..<19_999)
             guard canBind(port), handedOut.withLock({ $0.insert(port).inserted }) else { continue }

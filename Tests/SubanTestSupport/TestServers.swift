@@ -7,19 +7,18 @@ import Redis
 import SubanCore
 import SubanData
 import SubanStore
-import Testing
 
 /// The real Redis and PostgreSQL that `scripts/test.sh` started for this run.
 /// Each suite gets its own database and its own Redis database index, so
 /// suites run in parallel without seeing each other's streams or rows.
-enum TestServers {
+public enum TestServers {
     /// Every in-process fleet's consumers hold a thread in a blocking stream read; with the
     /// suites running in parallel, 48 threads were once all held and a lock test waited 10 s
     /// for one. Idle threads cost little.
-    static let threadPool = BlockingThreadPool.make(threads: 128)
-    static let logger = Logger(label: "suban.test")
+    public static let threadPool = BlockingThreadPool.make(threads: 128)
+    public static let logger = Logger(label: "suban.test")
 
-    static func environment(_ name: String) throws -> String {
+    public static func environment(_ name: String) throws -> String {
         guard let value = ProcessInfo.processInfo.environment[name] else {
             throw TestSetupError("\(name) is not set: run the integration tests through scripts/test.sh, which starts the servers")
         }
@@ -27,7 +26,7 @@ enum TestServers {
     }
 
     /// A new database, migrated and seeded unless asked not to; returns its URL.
-    static func freshDatabase(migrated: Bool = true) async throws -> String {
+    public static func freshDatabase(migrated: Bool = true) async throws -> String {
         let base = try environment("DATABASE_URL")
         let name = "suban_test_\(UInt32.random(in: 0...UInt32.max))"
         let admin = PostgresClient(url: base, maxConnections: 1, threadPool: threadPool)
@@ -48,7 +47,7 @@ enum TestServers {
 
     /// A Redis database index of its own (1–255, scripts/servers.sh starts Redis with 256), emptied.
     /// Never shared within a run: two tests on one index would empty each other's streams.
-    static func freshRedis(maxConnections: Int = 8) async throws -> (url: String, client: RedisClient) {
+    public static func freshRedis(maxConnections: Int = 8) async throws -> (url: String, client: RedisClient) {
         let index = await nextIndex.next() % 255 + 1
         let url = try environment("REDIS_URL") + "/\(index)"
         var configuration = try RedisConfiguration(url: url)
@@ -67,17 +66,17 @@ enum TestServers {
     }
 }
 
-struct TestSetupError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+public struct TestSetupError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }
 
-/// Polls `condition` until it holds or `timeout` passes; fails the test on timeout.
-func eventually(timeout: Duration = .seconds(10), _ what: String = "condition", _ condition: () async throws -> Bool) async throws {
+/// Polls `condition` until it holds or `timeout` passes; throws on timeout, which fails the test.
+public func eventually(timeout: Duration = .seconds(10), _ what: String = "condition", _ condition: () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try await condition() { return }
         try await Task.sleep(for: .milliseconds(50))
     }
-    Issue.record("timed out waiting for \(what)")
+    throw TestSetupError("timed out waiting for \(what)")
 }

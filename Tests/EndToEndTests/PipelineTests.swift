@@ -6,6 +6,7 @@ import Postgres
 import Redis
 import SubanCore
 import SubanStore
+import SubanTestSupport
 import Testing
 
 /// The whole pipeline as operators run it: two intake and two dispatch

@@ -3,6 +3,7 @@ import Postgres
 import SubanCore
 import SubanData
 import SubanStore
+import SubanTestSupport
 import Testing
 
 /// Dispatch models versioned in PostgreSQL, and operators' corrections as training examples.

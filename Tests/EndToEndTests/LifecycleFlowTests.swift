@@ -10,6 +10,7 @@ import SubanAPI
 import SubanCore
 import SubanStore
 import SubanWorkers
+import SubanTestSupport
 import Testing
 
 /// The closed loop on real servers: intake, dispatch, the departments' API with

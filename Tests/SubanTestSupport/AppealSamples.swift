@@ -1,10 +1,18 @@
 import Foundation
 import Postgres
+import SubanCore
 import SubanStore
 
 /// Appeal bodies for the integration tests, in several districts and duties.
-enum AppealSamples {
-    static let texts: [(text: String, district: String?, address: String)] = [
+public enum AppealSamples {
+    /// A web complaint under `ref`, as channels send them.
+    public static func appeal(_ ref: String, text: String = "工地夜间施工噪音太大", district: String = "futian") -> Appeal {
+        Appeal(channel: .web, channelRef: ref, type: .complaint, urgent: false, text: text,
+               location: Location(districtCode: district, address: "福田街道"), contact: Contact(phone: "13800138000", anonymous: false),
+               attachments: [])
+    }
+
+    public static let texts: [(text: String, district: String?, address: String)] = [
         ("工地夜间施工打桩，吵得整栋楼睡不着", "longhua", "民治街道民康路"),
         ("每天晚上广场舞音响太大声", nil, "南山区桃源街道龙珠花园"),
         ("家里停水一天了还没来水", "baoan", "西乡街道固戍二路"),
@@ -15,7 +23,7 @@ enum AppealSamples {
         ("请问这个问题应该找谁", nil, "深圳"),
     ]
 
-    static func body(channelRef: String, index: Int, channel: String = "app") -> [String: Any] {
+    public static func body(channelRef: String, index: Int, channel: String = "app") -> [String: Any] {
         let sample = texts[index % texts.count]
         // A block of its own, so no two samples are one incident to duplicate detection.
         var location: [String: Any] = ["address": sample.address + "\(index + 1)号楼"]
@@ -27,13 +35,13 @@ enum AppealSamples {
     }
 
     /// A key of the `app` channel, made in the database at `databaseURL`: intake files appeals only with one.
-    static func appKey(databaseURL: String) async throws -> String {
+    public static func appKey(databaseURL: String) async throws -> String {
         let postgres = PostgresClient(url: databaseURL, maxConnections: 1, threadPool: TestServers.threadPool)
         defer { Task { await postgres.close() } }
         return try await postgres.withConnection { try APIKeys.create(channel: .app, label: "app-\(UUID().uuidString)", on: $0).token }
     }
 
-    static func json(_ object: [String: Any]) -> Data {
+    public static func json(_ object: [String: Any]) -> Data {
         try! JSONSerialization.data(withJSONObject: object)
     }
 }

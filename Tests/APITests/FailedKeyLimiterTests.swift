@@ -6,6 +6,7 @@ import Postgres
 import SubanAPI
 import SubanStore
 import SubanWorkers
+import SubanTestSupport
 import Testing
 
 /// Guessing keys on the api role: refused keys use up the client's budget, then 429 before any look-up.

@@ -1,6 +1,7 @@
 import Foundation
 import Postgres
 import SubanStore
+import SubanTestSupport
 import Testing
 
 @Suite struct RatingTokenTests {

@@ -8,6 +8,7 @@ import SubanCore
 import SubanStore
 import SubanWorkers
 import Synchronization
+import SubanTestSupport
 import Testing
 
 /// `/metrics` of a running fleet (intake and dispatch as processes) shows what it did,

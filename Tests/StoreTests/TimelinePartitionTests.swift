@@ -2,6 +2,7 @@ import Foundation
 import Postgres
 import SubanCore
 import SubanStore
+import SubanTestSupport
 import Testing
 
 /// The timeline is partitioned by month (China time): migrating keeps every row,

@@ -1,4 +1,5 @@
 import Foundation
+import SubanTestSupport
 import Testing
 @testable import Postgres
 

@@ -4,6 +4,7 @@ import SubanCore
 import SubanData
 import SubanStore
 import SubanWorkers
+import SubanTestSupport
 import Testing
 
 /// A city's own address base and boundaries, stored in PostgreSQL and used by dispatch.

@@ -2,6 +2,7 @@ import Foundation
 import Postgres
 import SubanCore
 import SubanStore
+import SubanTestSupport
 import Testing
 
 /// SMS to a number its channel did not verify stop at the daily cap, kept as `capped`, never sent.

@@ -3,6 +3,7 @@ import Foundation
 import Postgres
 import SubanStore
 import Synchronization
+import SubanTestSupport
 import Testing
 
 /// Two dispatchers deciding reports of one incident at once must not both make a

@@ -3,24 +3,19 @@ import Postgres
 import Redis
 import SubanCore
 import SubanStore
+import SubanTestSupport
 import Testing
 @testable import SubanWorkers
 
 /// The delivery guarantee piece by piece: outbox relay, duplicate-proof
 /// publishing, and dispatch that records nothing twice when redelivered.
 @Suite("Delivery guarantees") struct DeliveryTests {
-    static func appeal(_ ref: String, text: String = "工地夜间施工噪音太大", district: String = "futian") -> Appeal {
-        Appeal(channel: .web, channelRef: ref, type: .complaint, urgent: false, text: text,
-               location: Location(districtCode: district, address: "福田街道"), contact: Contact(phone: "13800138000", anonymous: false),
-               attachments: [])
-    }
-
     @Test func committedButUnpublishedTicketsAreRelayed() async throws {
         let postgres = PostgresClient(url: try await TestServers.freshDatabase(), maxConnections: 2, threadPool: TestServers.threadPool)
         let (_, redis) = try await TestServers.freshRedis()
         let publisher = OutboxPublisher(redis: redis, postgres: postgres)
         // The intake process "dies" right after COMMIT: nothing was published.
-        let tickets = (0..<3).map { NewTicket(appeal: Self.appeal("relay-\($0)")) }
+        let tickets = (0..<3).map { NewTicket(appeal: AppealSamples.appeal("relay-\($0)")) }
         let recorded = try await postgres.transaction { try TicketStore.recordAppeals(tickets, on: $0) }
         #expect(recorded.outbox.count == 6, "a dispatch entry and a received event per ticket")
         #expect(try await redis.streamLength(StreamNames.newTickets) == 0)
@@ -74,7 +69,7 @@ import Testing
         let postgres = PostgresClient(url: try await TestServers.freshDatabase(), maxConnections: 2, threadPool: TestServers.threadPool)
         let (_, redis) = try await TestServers.freshRedis()
         let publisher = OutboxPublisher(redis: redis, postgres: postgres)
-        let tickets = [NewTicket(appeal: Self.appeal("d-1")), NewTicket(appeal: Self.appeal("d-2", text: "广场舞音响太大声", district: "nanshan"))]
+        let tickets = [NewTicket(appeal: AppealSamples.appeal("d-1")), NewTicket(appeal: AppealSamples.appeal("d-2", text: "广场舞音响太大声", district: "nanshan"))]
         let recorded = try await postgres.transaction { try TicketStore.recordAppeals(tickets, on: $0) }
         try await publisher.publish(recorded.outbox)
 
@@ -108,7 +103,7 @@ import Testing
         let postgres = PostgresClient(url: try await TestServers.freshDatabase(), maxConnections: 1, threadPool: TestServers.threadPool)
         // A complaint on Friday 2026-02-13 15:00 Beijing: 15 working days skip Feb 15–23 and count Saturday Feb 28.
         let received = LocalDay(2026, 2, 13).start.addingTimeInterval(15 * 3600)
-        let ticket = NewTicket(appeal: Self.appeal("deadline-1"), receivedAt: received)
+        let ticket = NewTicket(appeal: AppealSamples.appeal("deadline-1"), receivedAt: received)
         _ = try await postgres.transaction { try TicketStore.recordAppeals([ticket], on: $0) }
         let row = try #require(try await postgres.query("SELECT reply_due_at, reply_due_provisional FROM tickets").first)
         #expect(try row.decode("reply_due_at", as: Date.self) == LocalDay(2026, 3, 13).start, "the end of 2026-03-12")
@@ -123,7 +118,7 @@ import Testing
         let batcher = IntakeBatcher(postgres: postgres, outbox: outbox, logger: TestServers.logger)
         let runner = Task { try await batcher.run() }
         let receipts = try await withThrowingTaskGroup(of: IntakeReceipt.self) { group in
-            for _ in 0..<20 { group.addTask { try await batcher.submit(NewTicket(appeal: Self.appeal("same-ref"))) } }
+            for _ in 0..<20 { group.addTask { try await batcher.submit(NewTicket(appeal: AppealSamples.appeal("same-ref"))) } }
             return try await group.reduce(into: []) { $0.append($1) }
         }
         #expect(Set(receipts.map(\.ticketID)).count == 1)

@@ -6,6 +6,7 @@ import Redis
 import SubanAPI
 import SubanStore
 import SubanWorkers
+import SubanTestSupport
 import Testing
 
 /// `docs/openapi.json` stays true: every route the intake and api roles serve is

@@ -3,6 +3,7 @@ import Postgres
 import SubanCore
 import SubanStore
 import SubanWorkers
+import SubanTestSupport
 import Testing
 
 /// The SLA sweeper on real PostgreSQL: replicas racing, catch-up after downtime,

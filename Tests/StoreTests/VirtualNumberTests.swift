@@ -1,6 +1,7 @@
 import Foundation
 import Postgres
 import SubanStore
+import SubanTestSupport
 import Testing
 
 /// The privacy-number pool goes round: numbers of open or lately closed tickets are skipped,

@@ -3,6 +3,7 @@ import Postgres
 import SubanCore
 import SubanStore
 import SubanWorkers
+import SubanTestSupport
 import Testing
 
 /// Operators load a year's notice at run time; running roles count with it after a refresh.

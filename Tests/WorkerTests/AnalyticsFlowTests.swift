@@ -8,6 +8,7 @@ import SubanAPI
 import SubanCore
 import SubanStore
 import SubanWorkers
+import SubanTestSupport
 import Testing
 
 /// A known history of two tickets across Spring Festival 2025 goes through the real

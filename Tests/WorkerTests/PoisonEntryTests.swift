@@ -3,6 +3,7 @@ import Redis
 import SubanStore
 import SubanWorkers
 import Synchronization
+import SubanTestSupport
 import Testing
 
 /// An entry that fails on every delivery goes to the dead letters with its error;

@@ -4,6 +4,7 @@ import Redis
 import SubanCore
 import SubanStore
 import SubanWorkers
+import SubanTestSupport
 import Testing
 
 /// `suban status` on live servers: lag, pending and consumers of a group, a
@@ -15,7 +16,7 @@ import Testing
         let postgres = PostgresClient(url: databaseURL, maxConnections: 2, threadPool: TestServers.threadPool)
 
         // Three tickets recorded; their outbox rows stay unpublished, as after a crash before publishing.
-        let tickets = (0..<3).map { NewTicket(appeal: DeliveryTests.appeal("status-\($0)")) }
+        let tickets = (0..<3).map { NewTicket(appeal: AppealSamples.appeal("status-\($0)")) }
         _ = try await postgres.transaction { try TicketStore.recordAppeals(tickets, on: $0) }
         // The dispatch group: four entries, two delivered to one consumer and not acknowledged.
         try await redis.createGroup(StreamNames.newTickets, group: StreamNames.dispatchGroup)

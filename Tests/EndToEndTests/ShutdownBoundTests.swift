@@ -4,6 +4,7 @@ import FoundationNetworking
 #endif
 import Redis
 import SubanStore
+import SubanTestSupport
 import Testing
 
 /// SIGTERM stops every role cleanly and within a bound: each stops taking work,

@@ -2,6 +2,7 @@ import Foundation
 import Postgres
 import SubanCore
 import SubanStore
+import SubanTestSupport
 import Testing
 
 /// A report is compared only with the open tickets of its street that could share a place
