@@ -51,7 +51,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            resources: [.copy("migrations")]
+            resources: [.copy("migrations"), .copy("queries")]
         ),
         .target(
             name: "SubanWorkers",
@@ -123,6 +123,8 @@ let package = Package(
         ),
         // Pure: the domain, no servers.
         .testTarget(name: "SubanCoreTests", dependencies: ["SubanCore", "SubanData", "SubanLearning"]),
+        // The connection pool and back-off over stand-in connections: no servers.
+        .testTarget(name: "BlockingIOTests", dependencies: ["BlockingIO", .product(name: "NIOPosix", package: "swift-nio")]),
         // Each client's parsing without a server, then against the real one.
         .testTarget(name: "RedisTests", dependencies: ["Redis", "CHiredis", "SubanTestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "SubanTestSupport"]),
@@ -132,9 +134,10 @@ let package = Package(
         .testTarget(
             name: "WorkerTests",
             dependencies: [
-                "SubanWorkers", "SubanAPI", "SubanStore", "SubanCore", "Redis", "Postgres", "SubanTestSupport",
+                "SubanWorkers", "SubanAPI", "SubanStore", "SubanCore", "Redis", "Postgres", "BlockingIO", "SubanTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // The HTTP surface: intake, the documented API, key limits.

@@ -59,6 +59,18 @@ extension Date: PostgresEncodable, PostgresDecodable {
     }
 }
 
+/// An enumeration stored as its raw text: a `text` column whose CHECK lists the cases.
+/// A value this version does not know is a decoding error, not a silent default.
+public protocol PostgresTextEnum: PostgresEncodable, PostgresDecodable, RawRepresentable where RawValue == String {}
+
+extension PostgresTextEnum {
+    public var postgresText: String { rawValue }
+    public init(postgresText text: String) throws(PostgresError) {
+        guard let value = Self(rawValue: text) else { throw .decoding(text, as: "\(Self.self)") }
+        self = value
+    }
+}
+
 extension PostgresError {
     static func decoding(_ text: String, as type: String) -> PostgresError {
         PostgresError(kind: .decoding, message: "cannot decode \(type) from '\(text.prefix(64))'")

@@ -87,14 +87,14 @@ public struct IntakeRoutes: Sendable {
 struct AppealAccepted: Encodable {
     var ticketId: String
     var trackingCode: String
-    var status: String
+    var status: TicketStatus
     var duplicate: Bool
     var trackUrl: String
 
     init(_ receipt: IntakeReceipt) {
         ticketId = receipt.ticketID.uuidString.lowercased()
         trackingCode = receipt.trackingCode
-        status = receipt.status.rawValue
+        status = receipt.status
         duplicate = receipt.duplicate
         trackUrl = "/v1/appeals/\(receipt.trackingCode)"
     }

@@ -56,17 +56,17 @@ public struct TicketActions: Sendable {
 /// The answer to a lifecycle action.
 struct ActionResult: Encodable {
     var ticketId: String
-    var status: String
+    var status: TicketStatus
     var round: Int
     var replyDueAt: Date?
-    var events: [String]
+    var events: [TicketEventKind]
 
     init(ticketID: UUID, _ applied: LifecycleStore.Applied) {
         ticketId = ticketID.uuidString.lowercased()
-        status = applied.status.rawValue
+        status = applied.status
         round = applied.round
         replyDueAt = applied.replyDueAt
-        events = applied.events.map(\.rawValue)
+        events = applied.events
     }
 }
 

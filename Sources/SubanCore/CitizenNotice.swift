@@ -4,7 +4,7 @@
 /// appeal for every step the channel shows its user. Pure: the callback worker
 /// stores what this plans, one message per (event, recipient).
 public enum CitizenNotice {
-    public enum Transport: String, Sendable, Hashable {
+    public enum Transport: String, Sendable, Hashable, Codable {
         case sms, webhook
     }
 

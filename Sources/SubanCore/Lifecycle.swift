@@ -186,7 +186,7 @@ public enum AssignmentKey: Sendable, Hashable {
 }
 
 /// A record of supervision (督办) a transition opens.
-public enum SupervisionKind: String, Sendable, Hashable {
+public enum SupervisionKind: String, Sendable, Hashable, Codable {
     case overdue, escalated, milestone
     /// A second dissatisfied rating: the supervision office follows the ticket (专项督办).
     case special

@@ -14,10 +14,10 @@ public enum AnalyticsStore {
                    t.received_at, t.reply_due_at,
                    coalesce((SELECT a.department_code FROM assignments a WHERE a.ticket_id = t.id AND a.role = 'lead' AND a.status <> 'released'
                              ORDER BY a.id DESC LIMIT 1), '') AS lead,
-                   EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND e.kind = 'returned') AS returned,
+                   EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND e.kind = $2) AS returned,
                    t.address, t.text, t.street_code
             FROM tickets t WHERE t.id = ANY($1::uuid[])
-            """, ["{" + tickets.map(\.postgresText).joined(separator: ",") + "}"])
+            """, ["{" + tickets.map(\.postgresText).joined(separator: ",") + "}", TicketEventKind.returned])
         var facts: [UUID: TicketFacts] = [:]
         for row in rows {
             facts[try row.decode("id")] = TicketFacts(
@@ -35,8 +35,8 @@ public enum AnalyticsStore {
         let rows = try connection.query("""
             SELECT id, (detail->>'speed')::int AS speed, (detail->>'effect')::int AS effect,
                    (detail->>'service')::int AS service, (detail->>'quality')::int AS quality
-            FROM ticket_events WHERE id = ANY($1::bigint[]) AND kind = 'rated'
-            """, ["{" + ids.map(String.init).joined(separator: ",") + "}"])
+            FROM ticket_events WHERE id = ANY($1::bigint[]) AND kind = $2
+            """, ["{" + ids.map(String.init).joined(separator: ",") + "}", TicketEventKind.rated])
         var ratings: [Int64: Rating] = [:]
         for row in rows {
             ratings[try row.decode("id")] = Rating(speed: try row.decode("speed"), effect: try row.decode("effect"),
@@ -72,28 +72,11 @@ public enum AnalyticsStore {
     @discardableResult
     public static func apply(_ contributions: [Contribution], on connection: PostgresConnection) throws -> Int {
         guard !contributions.isEmpty else { return 0 }
-        let rows = contributions.map { c -> [String: JSONValue] in
-            let f = c.figures
-            return [
-                "entry": .string(c.entry), "day": .string(c.cell.day.description), "category": .string(c.cell.category), "item": .string(c.cell.item),
-                "district": .string(c.cell.district), "street": .string(c.cell.street), "department": .string(c.cell.department),
-                "channel": .string(c.cell.channel),
-                "received": .number(Double(f.received)), "dispatched": .number(Double(f.dispatched)), "replied": .number(Double(f.replied)),
-                "closed": .number(Double(f.closed)), "overdue": .number(Double(f.overdue)), "returned": .number(Double(f.returned)),
-                "dissatisfaction_returns": .number(Double(f.dissatisfactionReturns)), "handling_days": .number(f.handlingDays),
-                "on_time": .number(Double(f.onTime)), "rated": .number(Double(f.rated)), "satisfied": .number(Double(f.satisfied)),
-                "speed": .number(Double(f.speed)), "effect": .number(Double(f.effect)), "service": .number(Double(f.service)),
-                "quality": .number(Double(f.quality)), "first_time_right": .number(Double(f.firstTimeRight)),
-                "ticket": JSONValue(c.placed?.ticket.postgresText), "received_at": c.placed.map { JSONValue($0.receivedAt) } ?? .null,
-                "place_key": JSONValue(c.placed?.place.key), "place_label": JSONValue(c.placed?.place.label),
-            ]
-        }
+        let rows = contributions.map(ContributionRow.init)
         let cells = cellColumns.joined(separator: ", ")
-        let types = cellColumns.map { $0 == "day" ? "day date" : "\($0) text" } + counters.map { $0 == "handling_days" ? "\($0) double precision" : "\($0) int" }
         let counted = try connection.query("""
             WITH input AS (
-                SELECT * FROM jsonb_to_recordset($1::jsonb)
-                    AS x(entry text, ticket uuid, received_at timestamptz, place_key text, place_label text, \(types.joined(separator: ", ")))
+                SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(\(RecordSet.columns(of: rows[0])))
             ), placed AS (
                 INSERT INTO ticket_places (ticket_id, received_at, item, district, place_key, place_label)
                 SELECT DISTINCT ON (ticket) ticket, received_at, item, district, place_key, place_label FROM input WHERE place_key IS NOT NULL
@@ -111,6 +94,34 @@ public enum AnalyticsStore {
             SELECT count(*) AS fresh FROM fresh
             """, [RecordSet.encode(rows)])
         return try counted[0].decode("fresh")
+    }
+
+    /// A contribution as `apply` unpacks it: the entry, the place, the cell (`cellColumns`) and the figures (`counters`).
+    struct ContributionRow: RecordRow {
+        var entry: String
+        var ticket: UUID?
+        var receivedAt: Date?
+        var placeKey: String?
+        var placeLabel: String?
+        var day: LocalDay
+        var category, item, district, street, department, channel: String
+        var received, dispatched, replied, closed, overdue, returned, dissatisfactionReturns: Int
+        var handlingDays: Double
+        var onTime, rated, satisfied, speed, effect, service, quality, firstTimeRight: Int
+
+        init(_ c: Contribution) {
+            entry = c.entry
+            ticket = c.placed?.ticket
+            receivedAt = c.placed?.receivedAt
+            placeKey = c.placed?.place.key
+            placeLabel = c.placed?.place.label
+            (day, category, item, district) = (c.cell.day, c.cell.category, c.cell.item, c.cell.district)
+            (street, department, channel) = (c.cell.street, c.cell.department, c.cell.channel)
+            let f = c.figures
+            (received, dispatched, replied, closed, overdue, returned) = (f.received, f.dispatched, f.replied, f.closed, f.overdue, f.returned)
+            (dissatisfactionReturns, handlingDays, onTime, rated, satisfied) = (f.dissatisfactionReturns, f.handlingDays, f.onTime, f.rated, f.satisfied)
+            (speed, effect, service, quality, firstTimeRight) = (f.speed, f.effect, f.service, f.quality, f.firstTimeRight)
+        }
     }
 
     /// Forgets applied entry ids older than `age`; no entry is redelivered that late.

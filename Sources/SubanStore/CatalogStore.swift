@@ -8,33 +8,48 @@ public enum CatalogStore {
     /// and stay as they are. Returns how many rows were added.
     @discardableResult
     public static func seed(catalog: Catalog, departments: [Department], on connection: PostgresConnection) throws -> Int {
-        let departmentRows = RecordSet.encode(departments.map {
-            ["code": .string($0.code), "name": .string($0.name), "level": .string($0.level.rawValue), "district_code": JSONValue($0.districtCode)]
-        })
-        let categoryRows = RecordSet.encode(catalog.categories.map { ["code": .string($0.code), "name": .string($0.name)] })
-        let itemRows = RecordSet.encode(catalog.items.map {
-            ["code": .string($0.code), "category_code": .string($0.categoryCode), "name": .string($0.name), "lead": .string($0.lead.description),
-             "co_handlers": .array($0.coHandlers.map { .string($0.description) }), "keywords": .array($0.keywords.map(JSONValue.string)),
-             "urgent_by_nature": .bool($0.urgentByNature)]
-        })
-        var added = try connection.query("""
-            INSERT INTO departments (code, name, level, district_code)
-            SELECT code, name, level, district_code FROM jsonb_to_recordset($1::jsonb) AS x(code text, name text, level text, district_code text)
-            ON CONFLICT (code) DO NOTHING
-            """, [departmentRows]).affectedRows
-        added += try connection.query("""
-            INSERT INTO catalog_categories (code, name)
-            SELECT code, name FROM jsonb_to_recordset($1::jsonb) AS x(code text, name text)
-            ON CONFLICT (code) DO NOTHING
-            """, [categoryRows]).affectedRows
-        added += try connection.query("""
-            INSERT INTO catalog_items (code, category_code, name, lead, co_handlers, keywords, urgent_by_nature)
-            SELECT code, category_code, name, lead,
-                   ARRAY(SELECT jsonb_array_elements_text(co_handlers)), ARRAY(SELECT jsonb_array_elements_text(keywords)), urgent_by_nature
-            FROM jsonb_to_recordset($1::jsonb)
-                 AS x(code text, category_code text, name text, lead text, co_handlers jsonb, keywords jsonb, urgent_by_nature boolean)
-            ON CONFLICT (code) DO NOTHING
-            """, [itemRows]).affectedRows
+        struct DepartmentRow: RecordRow {
+            var code, name: String
+            var level: Department.Level
+            var districtCode: String?
+        }
+        struct CategoryRow: RecordRow {
+            var code, name: String
+        }
+        struct ItemRow: RecordRow {
+            var code, categoryCode, name, lead: String
+            var coHandlers, keywords: [String]
+            var urgentByNature: Bool
+        }
+        let departmentRows = departments.map { DepartmentRow(code: $0.code, name: $0.name, level: $0.level, districtCode: $0.districtCode) }
+        let categoryRows = catalog.categories.map { CategoryRow(code: $0.code, name: $0.name) }
+        let itemRows = catalog.items.map {
+            ItemRow(code: $0.code, categoryCode: $0.categoryCode, name: $0.name, lead: $0.lead.description,
+                    coHandlers: $0.coHandlers.map(\.description), keywords: $0.keywords, urgentByNature: $0.urgentByNature)
+        }
+        var added = 0
+        if let first = departmentRows.first {
+            added += try connection.query("""
+                INSERT INTO departments (code, name, level, district_code)
+                SELECT code, name, level, district_code FROM jsonb_to_recordset($1::jsonb) AS x(\(RecordSet.columns(of: first)))
+                ON CONFLICT (code) DO NOTHING
+                """, [RecordSet.encode(departmentRows)]).affectedRows
+        }
+        if let first = categoryRows.first {
+            added += try connection.query("""
+                INSERT INTO catalog_categories (code, name)
+                SELECT code, name FROM jsonb_to_recordset($1::jsonb) AS x(\(RecordSet.columns(of: first)))
+                ON CONFLICT (code) DO NOTHING
+                """, [RecordSet.encode(categoryRows)]).affectedRows
+        }
+        if let first = itemRows.first {
+            added += try connection.query("""
+                INSERT INTO catalog_items (code, category_code, name, lead, co_handlers, keywords, urgent_by_nature)
+                SELECT code, category_code, name, lead, co_handlers, keywords, urgent_by_nature
+                FROM jsonb_to_recordset($1::jsonb) AS x(\(RecordSet.columns(of: first)))
+                ON CONFLICT (code) DO NOTHING
+                """, [RecordSet.encode(itemRows)]).affectedRows
+        }
         return added
     }
 

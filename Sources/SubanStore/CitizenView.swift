@@ -8,8 +8,8 @@ public struct CitizenView: Sendable, Codable, Hashable {
     public struct Unit: Sendable, Codable, Hashable {
         public var department: String
         public var name: String
-        public var role: String
-        public var status: String
+        public var role: AssignmentRole
+        public var status: AssignmentStatus
         public var assignedAt: Date
     }
 
@@ -32,10 +32,10 @@ public struct CitizenView: Sendable, Codable, Hashable {
     }
 
     public var trackingCode: String
-    public var status: String
-    public var type: String
+    public var status: TicketStatus
+    public var type: AppealType
     public var urgent: Bool
-    public var channel: String
+    public var channel: Channel
     public var category: String?
     public var item: String?
     public var itemName: String?
@@ -62,7 +62,7 @@ public struct CitizenView: Sendable, Codable, Hashable {
 
     public struct Linked: Sendable, Codable, Hashable {
         /// Where the handling of the incident is.
-        public var status: String
+        public var status: TicketStatus
         /// How many citizens reported it.
         public var reports: Int
     }
@@ -111,11 +111,11 @@ extension TicketStore {
             steps += try timeline(handlingID, on: connection).filter { !CitizenView.parentCitizensOwn.contains($0.kind) }
             steps.sort { $0.at < $1.at }
         }
-        let status: String = try handling.decode("status")
+        let status: TicketStatus = try handling.decode("status")
         let updatedAt: Date = try handling.decode("updated_at")
-        let lead = units.first { $0.role == AssignmentRole.lead.rawValue && $0.status != AssignmentStatus.released.rawValue }
-        let holder: CitizenView.Holder = switch TicketStatus(rawValue: status) {
-        case .received, .triage, nil:
+        let lead = units.first { $0.role == .lead && $0.status != .released }
+        let holder: CitizenView.Holder = switch status {
+        case .received, .triage:
             CitizenView.Holder(department: nil, name: "12345平台", since: try handling.decode("received_at"), dueAt: try handling.decode("dispatch_due_at"))
         case .replied, .callback, .rated, .closed:
             CitizenView.Holder(department: nil, name: "12345平台", since: updatedAt, dueAt: nil)
@@ -123,14 +123,14 @@ extension TicketStore {
             CitizenView.Holder(department: lead?.department, name: lead?.name ?? "承办单位", since: steps.last?.at ?? updatedAt,
                                dueAt: try handling.decodeIfPresent("reply_due_at"))
         }
-        let ownStatus: String = try ticket.decode("status")
+        let ownStatus: TicketStatus = try ticket.decode("status")
         // A linked report's citizen rates the incident's handling once a round, until the parent closes.
         let round: Int = try handling.decode("round")
         let canRate: Bool
         if parent == nil {
-            canRate = [TicketStatus.replied.rawValue, TicketStatus.callback.rawValue].contains(ownStatus)
+            canRate = [.replied, .callback].contains(ownStatus)
         } else {
-            let open = [TicketStatus.replied.rawValue, TicketStatus.callback.rawValue, TicketStatus.rated.rawValue].contains(status)
+            let open = [.replied, .callback, .rated].contains(status)
             canRate = try open && connection.query("SELECT 1 FROM ratings WHERE ticket_id = $1 AND round = $2", [id, round]).isEmpty
         }
         return CitizenView(

@@ -63,14 +63,15 @@ public enum ClassCaseStore {
             rule.qualifies(ClassCases.weekly($0.weeks, weeks: rule.weeks, today: today))
         }
         guard !cases.isEmpty else { return 0 }
-        let rows = cases.map { c -> [String: JSONValue] in
-            ["item": .string(c.item), "place_key": .string(c.key), "label": .string(c.label), "district": .string(c.district),
-             "first_seen": JSONValue(c.first), "last_seen": JSONValue(c.last)]
+        struct CaseRow: RecordRow {
+            var item, placeKey, label, district: String
+            var firstSeen, lastSeen: Date
         }
+        let rows = cases.map { CaseRow(item: $0.item, placeKey: $0.key, label: $0.label, district: $0.district, firstSeen: $0.first, lastSeen: $0.last) }
         try connection.query("""
             INSERT INTO class_cases (item, place_key, label, district, first_seen, last_seen)
             SELECT item, place_key, label, district, first_seen, last_seen
-            FROM jsonb_to_recordset($1::jsonb) AS x(item text, place_key text, label text, district text, first_seen timestamptz, last_seen timestamptz)
+            FROM jsonb_to_recordset($1::jsonb) AS x(\(RecordSet.columns(of: rows[0])))
             ORDER BY item, place_key
             ON CONFLICT (item, place_key) DO UPDATE SET last_seen = greatest(class_cases.last_seen, EXCLUDED.last_seen),
                                                         first_seen = least(class_cases.first_seen, EXCLUDED.first_seen)

@@ -10,8 +10,8 @@ public struct DepartmentTicket: Sendable, Codable, Hashable {
         public var assignmentId: Int64
         public var department: String
         public var name: String
-        public var role: String
-        public var status: String
+        public var role: AssignmentRole
+        public var status: AssignmentStatus
     }
 
     public struct Contact: Sendable, Codable, Hashable {
@@ -32,11 +32,11 @@ public struct DepartmentTicket: Sendable, Codable, Hashable {
 
     /// The ticket by id only: its tracking code is the citizen's own (it rates the unit's reply).
     public var ticketId: String
-    public var status: String
+    public var status: TicketStatus
     public var round: Int
-    public var type: String
+    public var type: AppealType
     public var urgent: Bool
-    public var channel: String
+    public var channel: Channel
     public var text: String
     public var category: String?
     public var item: String?
@@ -64,10 +64,10 @@ public struct DepartmentTicket: Sendable, Codable, Hashable {
 public struct DepartmentQueueItem: Sendable, Codable, Hashable {
     public var ticketId: String
     public var assignmentId: Int64
-    public var role: String
-    public var assignmentStatus: String
-    public var ticketStatus: String
-    public var type: String
+    public var role: AssignmentRole
+    public var assignmentStatus: AssignmentStatus
+    public var ticketStatus: TicketStatus
+    public var type: AppealType
     public var urgent: Bool
     public var item: String?
     public var summary: String
@@ -187,7 +187,7 @@ extension TicketStore {
             FROM ticket_events e LEFT JOIN departments d ON d.code = e.department_code
             WHERE e.ticket_id = $1 ORDER BY e.id
             """, [ticketID]).map { row in
-            let kind: TicketEventKind = try LifecycleStore.enumValue(row, "kind")
+            let kind: TicketEventKind = try row.decode("kind")
             let departmentName: String? = try row.decodeIfPresent("name")
             let detail = try JSONValue.parse(try row.decode("detail", as: String.self).utf8)
             return CitizenView.Step(kind: kind, department: try row.decodeIfPresent("department_code"), departmentName: departmentName,

@@ -57,17 +57,18 @@ public enum HotIssuesStore {
             try connection.query("SELECT pg_advisory_xact_lock(hashtext('hot_issues'), $1::int)", [day.number])
             guard try connection.query("SELECT 1 FROM hot_issue_days WHERE day = $1::date", [day.description]).isEmpty else { return false }
             let issues = try compute(day, on: connection)
-            let rows = issues.map { issue -> [String: JSONValue] in
-                ["kind": .string(issue.kind.rawValue), "rank": .number(Double(issue.rank)), "key": .string(issue.key), "label": .string(issue.label),
-                 "count": .number(Double(issue.count)), "previous": .number(Double(issue.previous)), "samples": .array(issue.samples.map(JSONValue.string))]
+            if let first = issues.first {
+                try connection.query("""
+                    INSERT INTO hot_issues (day, kind, rank, key, label, count, previous, samples)
+                    SELECT $1::date, kind, rank, key, label, count, previous, to_jsonb(samples)
+                    FROM jsonb_to_recordset($2::jsonb) AS x(\(RecordSet.columns(of: first)))
+                    """, [day.description, RecordSet.encode(issues)])
             }
-            try connection.query("""
-                INSERT INTO hot_issues (day, kind, rank, key, label, count, previous, samples)
-                SELECT $1::date, kind, rank, key, label, count, previous, samples
-                FROM jsonb_to_recordset($2::jsonb) AS x(kind text, rank int, key text, label text, count int, previous int, samples jsonb)
-                """, [day.description, RecordSet.encode(rows)])
             try connection.query("INSERT INTO hot_issue_days (day) VALUES ($1::date)", [day.description])
             return true
         }
     }
 }
+
+/// Stored as it is: its properties are `hot_issues` columns.
+extension HotIssue: RecordRow {}

@@ -27,18 +27,12 @@ public enum LifecycleStore {
             SELECT id, department_code, role, status FROM assignments WHERE ticket_id = $1 ORDER BY id
             """, [ticketID]).map { row in
             LifecycleAssignment(id: try row.decode("id"), department: try row.decode("department_code"),
-                                role: try enumValue(row, "role"), status: try enumValue(row, "status"))
+                                role: try row.decode("role"), status: try row.decode("status"))
         }
-        return LifecycleTicket(status: try enumValue(row, "status"), type: try enumValue(row, "type"), urgent: try row.decode("urgent"),
+        return LifecycleTicket(status: try row.decode("status"), type: try row.decode("type"), urgent: try row.decode("urgent"),
                                round: try row.decode("round"), extensions: try row.decode("extensions"),
                                replyDueAt: try row.decodeIfPresent("reply_due_at"), visitOpen: try row.decode("visit_open"),
                                assignments: assignments)
-    }
-
-    static func enumValue<T: RawRepresentable>(_ row: PostgresRow, _ column: String) throws -> T where T.RawValue == String {
-        let text: String = try row.decode(column)
-        guard let value = T(rawValue: text) else { throw PostgresError(kind: .decoding, message: "unknown \(column) '\(text)'") }
-        return value
     }
 
     /// Runs `command` against the ticket. Throws `NotFound`, or `LifecycleError` when the rules refuse it.
@@ -92,8 +86,8 @@ public enum LifecycleStore {
         if case .rateForLinkedReport(let reporter, let rating) = command {
             // The report's own rating and its own timeline step; the incident's consequences are the parent's events.
             try record(rating, of: reporter, round: ticket.round, on: connection)
-            try connection.query("INSERT INTO ticket_events (ticket_id, kind, detail) VALUES ($1, 'rated', $2::jsonb)",
-                                 [reporter, JSONValue.object(rating.timelineDetail(round: ticket.round)).serialized])
+            try connection.query("INSERT INTO ticket_events (ticket_id, kind, detail) VALUES ($1, $2, $3::jsonb)",
+                                 [reporter, TicketEventKind.rated, JSONValue.object(rating.timelineDetail(round: ticket.round)).serialized])
         }
         if case .requestEvaluation = command, ticket.visitOpen {
             try connection.query("""
@@ -131,53 +125,49 @@ public enum LifecycleStore {
             SELECT a.id, a.ticket_id, a.department_code, a.role, t.urgent, t.round, coalesce(t.item_code, '') AS item
             FROM assignments a JOIN tickets t ON t.id = a.ticket_id WHERE a.id = ANY($1::bigint[])
             """, ["{" + ids.map(String.init).joined(separator: ",") + "}"])
-        let records: [[String: JSONValue]] = try rows.map { row in
+        let entries = try rows.enumerated().map { n, row in
             let department: String = try row.decode("department_code")
             let id: Int64 = try row.decode("id")
             let ticket: UUID = try row.decode("ticket_id")
             let round: Int = try row.decode("round")
             let urgent: Bool = try row.decode("urgent")
-            return [
-                "stream": .string(StreamNames.departmentQueue(department)),
-                "fields": .object([
-                    "assignment": .string(String(id)), "ticket": .string(ticket.postgresText), "department": .string(department),
-                    "role": .string(try row.decode("role")), "urgent": .string(String(urgent)), "round": .string(String(round)),
-                    "item": .string(try row.decode("item")),
-                ]),
-            ]
+            return QueueEntry(n: n + 1, stream: StreamNames.departmentQueue(department), fields: .object([
+                "assignment": .string(String(id)), "ticket": .string(ticket.postgresText), "department": .string(department),
+                "role": .string(try row.decode("role")), "urgent": .string(String(urgent)), "round": .string(String(round)),
+                "item": .string(try row.decode("item")),
+            ]))
         }
-        return try insertOutbox(records, on: connection)
+        guard let first = entries.first else { return [] }
+        return try OutboxPublisher.messages(in: connection.query("""
+            WITH messages AS (SELECT stream, fields, n FROM jsonb_to_recordset($1::jsonb) AS x(\(RecordSet.columns(of: first))))
+            \(OutboxMessage.insertMessages)
+            """, [RecordSet.encode(entries)]))
     }
 
-    static func insertOutbox(_ records: [[String: JSONValue]], on connection: PostgresConnection) throws -> [OutboxMessage] {
-        guard !records.isEmpty else { return [] }
-        return try OutboxPublisher.messages(in: connection.query("""
-            WITH messages AS (
-                SELECT value->>'stream' AS stream, value->'fields' AS fields, n FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(value, n)
-            )
-            \(OutboxMessage.insertMessages)
-            """, [RecordSet.encode(records)]))
+    /// A stream entry for the outbox, `n`-th of its change.
+    struct QueueEntry: RecordRow {
+        var n: Int
+        var stream: String
+        var fields: JSONValue
     }
 
     /// Timeline rows and their entries on the events stream.
     public static func record(_ events: [TimelineEntry], ticketID: UUID, round: Int, on connection: PostgresConnection) throws -> [OutboxMessage] {
         guard !events.isEmpty else { return [] }
-        let rows = RecordSet.encode(events.map { ["kind": .string($0.kind.rawValue), "department": JSONValue($0.department), "detail": .object($0.detail)] })
-        return try OutboxPublisher.messages(in: connection.query("""
-            WITH e AS (
-                SELECT value->>'kind' AS kind, value->>'department' AS department, value->'detail' AS detail, n
-                FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS x(value, n)
-            ), inserted AS (
-                INSERT INTO ticket_events (ticket_id, kind, department_code, detail)
-                SELECT $1, kind, department, detail FROM e ORDER BY n
-                RETURNING id, kind, department_code, at
-            ), messages AS (
-                SELECT $3 AS stream, jsonb_build_object('event', kind, 'event_id', id::text, 'ticket', $1::text, 'department', coalesce(department_code, ''),
-                                                        'round', $4::text, 'at', at::text) AS fields, id AS n
-                FROM inserted
-            )
-            \(OutboxMessage.insertMessages)
-            """, [ticketID, rows, StreamNames.events, round]))
+        let rows = events.enumerated().map { n, event in EventRow(n: n + 1, kind: event.kind, department: event.department, detail: .object(event.detail)) }
+        return try OutboxPublisher.messages(in: connection.query(
+            recordTimelineQuery.sql(["event_columns": RecordSet.columns(of: rows[0]), "insert_messages": OutboxMessage.insertMessages]),
+            [ticketID, RecordSet.encode(rows), StreamNames.events, round]))
+    }
+
+    static let recordTimelineQuery = StoredQuery("record-timeline")
+
+    /// A timeline step, `n`-th of its change.
+    struct EventRow: RecordRow {
+        var n: Int
+        var kind: TicketEventKind
+        var department: String?
+        var detail: JSONValue
     }
 
     static func apply(_ change: ClockChange, ticketID: UUID, created: [String: Int64], on connection: PostgresConnection) throws {
@@ -195,27 +185,32 @@ public enum LifecycleStore {
             try connection.query("UPDATE sla_clocks SET \(stop) WHERE ticket_id = $1 AND kind = 'intervention' AND stopped_at IS NULL", [ticketID])
         case .startReply(let key, let dueAt):
             guard let id = assignmentID(key) else { return }
-            try stopClocks(of: id, kind: "reply", on: connection)
+            try stopClocks(of: id, kind: .reply, on: connection)
             try connection.query("""
                 INSERT INTO sla_clocks (ticket_id, assignment_id, department_code, kind, starts_at, due_at, next_at)
                 SELECT ticket_id, id, department_code, 'reply', now(), $2, now() FROM assignments WHERE id = $1
                 """, [id, dueAt])
         case .stopReply(let key):
             guard let id = assignmentID(key) else { return }
-            try stopClocks(of: id, kind: "reply", on: connection)
+            try stopClocks(of: id, kind: .reply, on: connection)
         case .moveReplies(let dueAt):
             try connection.query("""
                 UPDATE sla_clocks SET due_at = $2, fired = '{}', next_at = now()
                 WHERE ticket_id = $1 AND kind = 'reply' AND stopped_at IS NULL
                 """, [ticketID, dueAt])
         case .startMilestones(let id, let milestones):
-            let rows = RecordSet.encode(milestones.enumerated().map { ["n": .number(Double($0.offset + 1)), "title": .string($0.element.title),
-                                                                       "due_at": JSONValue($0.element.dueAt)] })
+            struct MilestoneRow: RecordRow {
+                var n: Int
+                var title: String
+                var dueAt: Date
+            }
+            let rows = milestones.enumerated().map { MilestoneRow(n: $0.offset + 1, title: $0.element.title, dueAt: $0.element.dueAt) }
+            guard let first = rows.first else { return }
             try connection.query("""
                 INSERT INTO sla_clocks (ticket_id, assignment_id, department_code, kind, milestone, title, starts_at, due_at, next_at)
                 SELECT a.ticket_id, a.id, a.department_code, 'milestone', m.n, m.title, now(), m.due_at, now()
-                FROM assignments a, jsonb_to_recordset($2::jsonb) AS m(n int, title text, due_at timestamptz) WHERE a.id = $1
-                """, [id, rows])
+                FROM assignments a, jsonb_to_recordset($2::jsonb) AS m(\(RecordSet.columns(of: first))) WHERE a.id = $1
+                """, [id, RecordSet.encode(rows)])
         case .stopMilestone(let id, let index):
             let stopped = try connection.query("""
                 UPDATE sla_clocks SET \(stop) WHERE assignment_id = $1 AND kind = 'milestone' AND milestone = $2 AND stopped_at IS NULL
@@ -224,12 +219,12 @@ public enum LifecycleStore {
             guard !stopped.isEmpty else { throw LifecycleError.invalid(field: "index", reason: "no open milestone \(index) in the plan") }
             try closeSupervisions(ofClocks: stopped.map { try $0.decode("id") }, on: connection)
         case .stopMilestones(let id):
-            try stopClocks(of: id, kind: "milestone", on: connection)
+            try stopClocks(of: id, kind: .milestone, on: connection)
         }
     }
 
     /// Stops an assignment's open clocks of one kind and closes the supervision they opened.
-    static func stopClocks(of assignmentID: Int64, kind: String, on connection: PostgresConnection) throws {
+    static func stopClocks(of assignmentID: Int64, kind: SLAClock.Kind, on connection: PostgresConnection) throws {
         let stopped = try connection.query("""
             UPDATE sla_clocks SET stopped_at = now(), next_at = NULL
             WHERE assignment_id = $1 AND kind = $2 AND stopped_at IS NULL RETURNING id

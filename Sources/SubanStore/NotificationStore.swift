@@ -36,11 +36,11 @@ public enum NotificationStore {
             let id: UUID = try row.decode("id")
             tickets[id] = CitizenNotice.Ticket(
                 trackingCode: try row.decode("tracking_code"), channel: try row.decode("channel"), channelRef: try row.decode("channel_ref"),
-                status: try LifecycleStore.enumValue(row, "status"), hasPhone: try row.decode("has_phone"), leadUnit: try row.decodeIfPresent("lead"))
+                status: try row.decode("status"), hasPhone: try row.decode("has_phone"), leadUnit: try row.decodeIfPresent("lead"))
             if let parent: UUID = try row.decodeIfPresent("parent_id") { linkedReports[parent, default: []].append(id) }
         }
         let tokens = events.contains { $0.kind == .evaluationRequested } ? try RatingTokens.load(on: connection) : nil
-        var rows: [[String: JSONValue]] = []
+        var rows: [NotificationRow] = []
         for event in events {
             let followers = CitizenNotice.followedEvents.contains(event.kind) ? linkedReports[event.ticketID] ?? [] : []
             for recipientTicket in [event.ticketID] + followers {
@@ -49,32 +49,15 @@ public enum NotificationStore {
                 let token = tokens?.token(ticketID: recipientTicket, round: event.round)
                 for planned in CitizenNotice.plan(event: event.kind, at: event.at, ticket: ticket, webhookChannels: webhookChannels,
                                                   ratingToken: token) {
-                    rows.append([
-                        "ticket": .string(recipientTicket.postgresText), "dedupe_key": .string("\(event.kind.rawValue):\(recipientTicket.postgresText):\(event.round)"),
-                        "recipient": .string(planned.recipient), "transport": .string(planned.transport.rawValue), "payload": .object(planned.payload),
-                    ])
+                    rows.append(NotificationRow(
+                        n: rows.count + 1, ticket: recipientTicket, dedupeKey: "\(event.kind.rawValue):\(recipientTicket.postgresText):\(event.round)",
+                        recipient: planned.recipient, transport: planned.transport, payload: .object(planned.payload)))
                 }
             }
         }
-        guard !rows.isEmpty else { return Planned() }
-        let stored = try connection.query("""
-            WITH planned AS (
-                SELECT x.*, c.phone, c.verified, row_number() OVER (PARTITION BY c.phone ORDER BY x.n) AS nth
-                FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (ticket uuid, dedupe_key text, recipient text, transport text, payload jsonb))
-                     WITH ORDINALITY AS x(ticket, dedupe_key, recipient, transport, payload, n)
-                LEFT JOIN citizen_contacts c ON c.ticket_id = x.ticket AND x.transport = 'sms'
-            )
-            INSERT INTO notifications (ticket_id, dedupe_key, recipient, transport, payload, status)
-            SELECT ticket, dedupe_key, recipient, transport, payload,
-                   -- This batch's earlier SMS to the number count too (nth), so one batch cannot pass the cap.
-                   CASE WHEN phone IS NOT NULL AND NOT verified AND nth + (
-                       SELECT count(*) FROM citizen_contacts c JOIN notifications n ON n.ticket_id = c.ticket_id
-                       WHERE c.phone = planned.phone AND n.transport = 'sms' AND n.status <> 'capped' AND n.created_at > now() - interval '24 hours'
-                   ) > $2 THEN 'capped' ELSE 'pending' END
-            FROM planned
-            ON CONFLICT (dedupe_key, recipient) DO NOTHING
-            RETURNING status
-            """, [RecordSet.encode(rows), smsDailyCap])
+        guard let first = rows.first else { return Planned() }
+        let stored = try connection.query(planNotificationsQuery.sql(["notification_columns": RecordSet.columns(of: first)]),
+                                          [RecordSet.encode(rows), smsDailyCap])
         return Planned(stored: stored.count, capped: try stored.filter { try $0.decode("status", as: String.self) == "capped" }.count)
     }
 
@@ -101,7 +84,7 @@ public enum NotificationStore {
             RETURNING n.id, n.ticket_id, n.transport, n.recipient, n.payload::text AS payload, n.attempts, n.dedupe_key,
                       (SELECT phone FROM citizen_contacts c WHERE c.ticket_id = n.ticket_id) AS phone
             """, [limit, lease.seconds]).map { row in
-            Outgoing(id: try row.decode("id"), ticketID: try row.decode("ticket_id"), transport: try LifecycleStore.enumValue(row, "transport"),
+            Outgoing(id: try row.decode("id"), ticketID: try row.decode("ticket_id"), transport: try row.decode("transport"),
                      recipient: try row.decode("recipient"), payload: try row.decode("payload"), attempts: try row.decode("attempts"),
                      dedupeKey: try row.decode("dedupe_key"), phone: try row.decodeIfPresent("phone"))
         }
@@ -121,5 +104,17 @@ public enum NotificationStore {
                 next_attempt_at = coalesce($3, next_attempt_at), claimed_until = NULL, last_error = $2
             WHERE id = $1
             """, [id, String(error.prefix(500)), retryAt])
+    }
+
+    static let planNotificationsQuery = StoredQuery("plan-notifications")
+
+    /// A planned notice as `plan-notifications.sql` stores it; `n` orders the batch's SMS to one number.
+    struct NotificationRow: RecordRow {
+        var n: Int
+        var ticket: UUID
+        var dedupeKey: String
+        var recipient: String
+        var transport: CitizenNotice.Transport
+        var payload: JSONValue
     }
 }

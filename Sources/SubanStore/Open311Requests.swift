@@ -52,27 +52,8 @@ public enum Open311Requests {
             }
         }
         let limit = bind(query.pageSize), offset = bind((query.page - 1) * query.pageSize)
-        return try connection.query("""
-            SELECT t.id, h.status, coalesce(h.item_code, t.requested_item) AS service_code, i.name AS service_name, t.text,
-                   d.name AS agency, t.parent_id IS NOT NULL AS linked, t.type, h.urgent, t.received_at, h.updated_at, h.reply_due_at,
-                   t.address, t.latitude, t.longitude, t.attachments->0->>'url' AS media_url,
-                   CASE WHEN t.parent_id IS NULL THEN (
-                       SELECT e.detail->>'text' FROM ticket_events e WHERE e.ticket_id = t.id AND e.kind = 'unit_replied'
-                       ORDER BY e.detail->>'role' = 'lead' DESC, e.id DESC LIMIT 1
-                   ) END AS status_notes,
-                   h.status = ANY($2::text[]) AS closed
-            FROM tickets t
-            JOIN tickets h ON h.id = coalesce(t.parent_id, t.id)
-            LEFT JOIN catalog_items i ON i.code = coalesce(h.item_code, t.requested_item)
-            LEFT JOIN LATERAL (
-                SELECT a.department_code FROM assignments a
-                WHERE a.ticket_id = h.id AND a.role = 'lead' AND a.status <> 'released' ORDER BY a.id DESC LIMIT 1
-            ) lead ON true
-            LEFT JOIN departments d ON d.code = lead.department_code
-            WHERE \(conditions.joined(separator: " AND "))
-            ORDER BY t.received_at DESC, t.id
-            LIMIT \(limit) OFFSET \(offset)
-            """, values).map { row in
+        return try connection.query(requestsQuery.sql(["conditions": conditions.joined(separator: " AND "), "limit": limit, "offset": offset]),
+                                    values).map { row in
             Request(id: try row.decode("id"), status: TicketStatus(rawValue: try row.decode("status")) ?? .received,
                     serviceCode: try row.decodeIfPresent("service_code"), serviceName: try row.decodeIfPresent("service_name"),
                     description: try row.decode("text"), agency: try row.decodeIfPresent("agency"), statusNotes: try row.decodeIfPresent("status_notes"),
@@ -87,4 +68,6 @@ public enum Open311Requests {
     public static func requestID(token: String, on connection: PostgresConnection) throws -> UUID? {
         try connection.query("SELECT id FROM tickets WHERE channel = $1 AND channel_ref = $2", [Channel.open311.rawValue, token]).first?.decode("id")
     }
+
+    static let requestsQuery = StoredQuery("open311-requests")
 }

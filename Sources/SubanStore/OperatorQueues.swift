@@ -52,10 +52,10 @@ public enum OperatorQueues {
     public static func linked(limit: Int, on connection: PostgresConnection) throws -> [LinkedReport] {
         try connection.query("""
             SELECT t.id, t.text, t.address, t.received_at, p.id AS parent_id, p.text AS parent_text, p.status AS parent_status,
-                   coalesce((SELECT e.detail::text FROM ticket_events e WHERE e.ticket_id = t.id AND e.kind = 'linked' ORDER BY e.id DESC LIMIT 1), '{}') AS evidence
+                   coalesce((SELECT e.detail::text FROM ticket_events e WHERE e.ticket_id = t.id AND e.kind = $2 ORDER BY e.id DESC LIMIT 1), '{}') AS evidence
             FROM tickets t JOIN tickets p ON p.id = t.parent_id
             WHERE t.status = 'linked' ORDER BY t.received_at DESC LIMIT $1
-            """, [limit]).map { row in
+            """, [limit, TicketEventKind.linked]).map { row in
             LinkedReport(ticketId: try row.decode("id", as: UUID.self).postgresText,
                          text: try row.decode("text"), address: try row.decodeIfPresent("address"), receivedAt: try row.decode("received_at"),
                          parentId: try row.decode("parent_id", as: UUID.self).postgresText, parentText: try row.decode("parent_text"),
@@ -66,9 +66,9 @@ public enum OperatorQueues {
     public static func triage(limit: Int, on connection: PostgresConnection) throws -> [TriageItem] {
         try connection.query("""
             SELECT t.id, t.type, t.urgent, t.text, t.address, t.received_at, t.dispatch_due_at, t.item_code,
-                   coalesce((SELECT e.detail::text FROM ticket_events e WHERE e.ticket_id = t.id AND e.kind = 'triaged' ORDER BY e.id DESC LIMIT 1), '{}') AS reason
+                   coalesce((SELECT e.detail::text FROM ticket_events e WHERE e.ticket_id = t.id AND e.kind = $2 ORDER BY e.id DESC LIMIT 1), '{}') AS reason
             FROM tickets t WHERE t.status = 'triage' ORDER BY t.urgent DESC, t.received_at LIMIT $1
-            """, [limit]).map { row in
+            """, [limit, TicketEventKind.triaged]).map { row in
             TriageItem(ticketId: try row.decode("id", as: UUID.self).postgresText, type: try row.decode("type"),
                        urgent: try row.decode("urgent"), text: try row.decode("text"), address: try row.decodeIfPresent("address"),
                        receivedAt: try row.decode("received_at"), dispatchDueAt: try row.decode("dispatch_due_at"),
@@ -117,10 +117,10 @@ public enum OperatorQueues {
     public static func disputed(limit: Int, on connection: PostgresConnection) throws -> [DisputedPart] {
         try connection.query("""
             SELECT a.id, a.ticket_id, a.department_code, a.role, a.updated_at, left(t.text, 120) AS text,
-                   (SELECT e.detail->>'reason' FROM ticket_events e WHERE e.ticket_id = a.ticket_id AND e.kind = 'returned'
+                   (SELECT e.detail->>'reason' FROM ticket_events e WHERE e.ticket_id = a.ticket_id AND e.kind = $2
                     AND e.department_code = a.department_code ORDER BY e.id DESC LIMIT 1) AS reason
             FROM assignments a JOIN tickets t ON t.id = a.ticket_id WHERE a.status = 'disputed' ORDER BY a.updated_at LIMIT $1
-            """, [limit]).map { row in
+            """, [limit, TicketEventKind.returned]).map { row in
             DisputedPart(assignmentId: try row.decode("id"), ticketId: try row.decode("ticket_id", as: UUID.self).postgresText, department: try row.decode("department_code"),
                          role: try row.decode("role"), reason: try row.decodeIfPresent("reason"), text: try row.decode("text"),
                          since: try row.decode("updated_at"))

@@ -45,6 +45,7 @@ public struct OutboxPublisher: Sendable {
     static let scriptSHA = Insecure.SHA1.hash(data: Data(script.utf8)).map { String(format: "%02x", $0) }.joined()
 
     /// Publishes and deletes `messages`; throws (leaving the rows for the relay) when Redis fails.
+    /// `messages` hold whole rows: every row they touch is deleted once Redis took them.
     public func publish(_ messages: [OutboxMessage]) async throws {
         guard !messages.isEmpty else { return }
         var replies = try await redis.pipeline(messages.map { command($0, script: .sha) })

@@ -2,11 +2,181 @@ import Foundation
 import Postgres
 import SubanCore
 
-/// Rows sent to PostgreSQL as one JSON array parameter and unpacked with
-/// `jsonb_to_recordset`: any batch size in one parameterized statement.
+/// A row of a batch sent to PostgreSQL as one JSON array parameter and unpacked with
+/// `jsonb_to_recordset`: any batch size in one parameterized statement. Its stored
+/// properties are the columns, named in snake case (`placeKeys` is `place_keys`) and typed
+/// by their Swift types, so a column is named once, in Swift, and the statement takes its
+/// definition list from `RecordSet.columns`.
+///
+/// Column types: `String` and text enumerations `text`, `Bool` `boolean`, `Int` and `Int64`
+/// `bigint`, `Double` `float8`, `UUID` `uuid`, `Date` `timestamptz`, `LocalDay` `date`, `[String]` `text[]`;
+/// `JSONValue` and nested rows `jsonb`. Optionals are nullable columns of the same type.
+protocol RecordRow: Encodable {}
+
 enum RecordSet {
-    static func encode(_ rows: [[String: JSONValue]]) -> String {
-        JSONValue.array(rows.map(JSONValue.object)).serialized
+    /// The batch as the JSON array parameter.
+    static func encode<Row: RecordRow>(_ rows: [Row]) -> String {
+        JSONValue.array(rows.map { .object(RecordEncoder.encoded($0).values) }).serialized
+    }
+
+    /// The definition list for `jsonb_to_recordset($1::jsonb) AS x(<list>)`. The types come
+    /// from the properties' static types, so any row of the batch gives the same list.
+    static func columns<Row: RecordRow>(of row: Row) -> String {
+        RecordEncoder.encoded(row, typed: true).definitions.map { "\($0.name) \($0.type)" }.joined(separator: ", ")
+    }
+}
+
+/// A jsonb column holding rows of its own, unpacked with a `jsonb_to_recordset` of their own.
+protocol NestedRecords {
+    var json: JSONValue { get }
+}
+
+extension Array: NestedRecords where Element: RecordRow {
+    var json: JSONValue { .array(map { .object(RecordEncoder.encoded($0).values) }) }
+}
+
+/// Walks one row's properties: each becomes a JSON member and a typed column.
+fileprivate final class RecordEncoder: Encoder {
+    var codingPath: [any CodingKey] = []
+    var userInfo: [CodingUserInfoKey: Any] = [:]
+    var values: [String: JSONValue] = [:]
+    /// Filled only when asked for: a batch's rows need their values, the statement one list.
+    let typed: Bool
+    var definitions: [(name: String, type: String)] = []
+
+    init(typed: Bool) {
+        self.typed = typed
+    }
+
+    static func encoded(_ row: any RecordRow, typed: Bool = false) -> RecordEncoder {
+        let encoder = RecordEncoder(typed: typed)
+        do {
+            try row.encode(to: encoder)
+        } catch {
+            preconditionFailure("record row \(type(of: row)) does not encode: \(error)")
+        }
+        return encoder
+    }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+        KeyedEncodingContainer(Columns<Key>(encoder: self))
+    }
+
+    func unkeyedContainer() -> any UnkeyedEncodingContainer {
+        preconditionFailure("a record row is a struct of columns, not a list")
+    }
+
+    func singleValueContainer() -> any SingleValueEncodingContainer {
+        preconditionFailure("a record row is a struct of columns, not a single value")
+    }
+
+    func put(_ value: JSONValue, as type: Any.Type, forKey key: any CodingKey) {
+        let name = Self.snakeCase(key.stringValue)
+        values[name] = value
+        if typed { definitions.append((name, Self.postgresType(type))) }
+    }
+
+    static func postgresType(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type, is any PostgresTextEnum.Type: "text"
+        case is Bool.Type: "boolean"
+        case is Int.Type, is Int64.Type: "bigint"
+        case is Double.Type: "float8"
+        case is UUID.Type: "uuid"
+        case is Date.Type: "timestamptz"
+        case is LocalDay.Type: "date"
+        case is [String].Type: "text[]"
+        case is JSONValue.Type, is any RecordRow.Type, is any NestedRecords.Type: "jsonb"
+        default: preconditionFailure("no column type for \(type) in a record row")
+        }
+    }
+
+    /// Values of the generic columns (the typed overloads take strings, flags and numbers).
+    static func json(_ value: Any) -> JSONValue {
+        switch value {
+        case let id as UUID: .string(id.postgresText)
+        case let date as Date: .string(date.postgresText)
+        case let day as LocalDay: .string(day.description)
+        case let value as any PostgresTextEnum: .string(value.postgresText)
+        case let texts as [String]: .array(texts.map(JSONValue.string))
+        case let json as JSONValue: json
+        case let row as any RecordRow: .object(encoded(row).values)
+        case let rows as any NestedRecords: rows.json
+        case let text as String: .string(text)
+        case let flag as Bool: .bool(flag)
+        case let number as Double: .number(number)
+        case let number as Int: .number(Double(number))
+        case let number as Int64: .number(Double(number))
+        default: preconditionFailure("no JSON for \(type(of: value)) in a record row")
+        }
+    }
+
+    /// `placeKeys` → `place_keys`, `parentID` → `parent_id` (Swift property names are ASCII).
+    static func snakeCase(_ name: String) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(name.utf8.count + 4)
+        var afterLowerOrDigit = false
+        for byte in name.utf8 {
+            if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") {
+                if afterLowerOrDigit { bytes.append(UInt8(ascii: "_")) }
+                bytes.append(byte + 32)
+                afterLowerOrDigit = false
+            } else {
+                bytes.append(byte)
+                afterLowerOrDigit = (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Every property, optional or not, becomes a column: a nil one is a SQL NULL, not a missing member.
+    struct Columns<Key: CodingKey>: KeyedEncodingContainerProtocol {
+        let encoder: RecordEncoder
+        var codingPath: [any CodingKey] { [] }
+
+        mutating func encodeNil(forKey key: Key) throws {
+            preconditionFailure("a record row's nil column \(key.stringValue) needs its type: encode it with encodeIfPresent")
+        }
+        mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws { encoder.put(RecordEncoder.json(value), as: T.self, forKey: key) }
+        mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
+            encoder.put(value.map { RecordEncoder.json($0) } ?? .null, as: T.self, forKey: key)
+        }
+        mutating func encode(_ value: Bool, forKey key: Key) throws { encoder.put(.bool(value), as: Bool.self, forKey: key) }
+        mutating func encode(_ value: String, forKey key: Key) throws { encoder.put(.string(value), as: String.self, forKey: key) }
+        mutating func encode(_ value: Double, forKey key: Key) throws { encoder.put(.number(value), as: Double.self, forKey: key) }
+        mutating func encode(_ value: Int, forKey key: Key) throws { encoder.put(.number(Double(value)), as: Int.self, forKey: key) }
+        mutating func encode(_ value: Int64, forKey key: Key) throws { encoder.put(.number(Double(value)), as: Int64.self, forKey: key) }
+        mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { encoder.put(value.map(JSONValue.bool) ?? .null, as: Bool.self, forKey: key) }
+        mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { encoder.put(JSONValue(value), as: String.self, forKey: key) }
+        mutating func encodeIfPresent(_ value: Double?, forKey key: Key) throws { encoder.put(JSONValue(value), as: Double.self, forKey: key) }
+        mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws {
+            encoder.put(JSONValue(value.map(Double.init)), as: Int.self, forKey: key)
+        }
+        mutating func encodeIfPresent(_ value: Int64?, forKey key: Key) throws {
+            encoder.put(JSONValue(value.map(Double.init)), as: Int64.self, forKey: key)
+        }
+        // Types a column never has.
+        mutating func encode(_ value: Float, forKey key: Key) throws { unsupported(Float.self, key) }
+        mutating func encode(_ value: Int8, forKey key: Key) throws { unsupported(Int8.self, key) }
+        mutating func encode(_ value: Int16, forKey key: Key) throws { unsupported(Int16.self, key) }
+        mutating func encode(_ value: Int32, forKey key: Key) throws { unsupported(Int32.self, key) }
+        mutating func encode(_ value: UInt, forKey key: Key) throws { unsupported(UInt.self, key) }
+        mutating func encode(_ value: UInt8, forKey key: Key) throws { unsupported(UInt8.self, key) }
+        mutating func encode(_ value: UInt16, forKey key: Key) throws { unsupported(UInt16.self, key) }
+        mutating func encode(_ value: UInt32, forKey key: Key) throws { unsupported(UInt32.self, key) }
+        mutating func encode(_ value: UInt64, forKey key: Key) throws { unsupported(UInt64.self, key) }
+
+        func unsupported(_ type: Any.Type, _ key: Key) -> Never {
+            preconditionFailure("record row column \(key.stringValue): use Int, Int64 or Double, not \(type)")
+        }
+        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+            preconditionFailure("record row column \(key.stringValue): a nested value is a RecordRow or a JSONValue")
+        }
+        mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
+            preconditionFailure("record row column \(key.stringValue): a list is [String] or [RecordRow]")
+        }
+        mutating func superEncoder() -> any Encoder { preconditionFailure("record rows have no superclass") }
+        mutating func superEncoder(forKey key: Key) -> any Encoder { preconditionFailure("record rows have no superclass") }
     }
 }
 

@@ -30,27 +30,24 @@ public enum SLAStore {
             SELECT id, ticket_id, department_code, kind, milestone, starts_at, due_at, array_to_string(fired, ',') AS fired
             FROM sla_clocks WHERE next_at <= $1 ORDER BY next_at LIMIT $2 FOR UPDATE SKIP LOCKED
             """, [now, limit])
-        var updates: [[String: JSONValue]] = []
+        var updates: [ClockUpdate] = []
         var firings: [Firing] = []
         for row in rows {
-            let kind: SLAClock.Kind = try LifecycleStore.enumValue(row, "kind")
+            let kind: SLAClock.Kind = try row.decode("kind")
             let fired = Set(try row.decode("fired", as: String.self).split(separator: ",").compactMap { SLAClock.Stage(rawValue: String($0)) })
             let clock = SLAClock(kind: kind, startsAt: try row.decode("starts_at"), dueAt: try row.decode("due_at"), fired: fired)
             let result = policy.sweep(clock, now: now)
             let id: Int64 = try row.decode("id")
-            updates.append([
-                "id": .number(Double(id)), "fired": .string(result.settled.map(\.rawValue).sorted().joined(separator: ",")),
-                "next_at": result.nextAt.map(JSONValue.init) ?? .null,
-            ])
+            updates.append(ClockUpdate(id: id, fired: result.settled.map(\.rawValue).sorted().joined(separator: ","), nextAt: result.nextAt))
             for stage in result.fire {
                 firings.append(Firing(clockID: id, ticketID: try row.decode("ticket_id"), department: try row.decodeIfPresent("department_code"),
                                       kind: kind, stage: stage, milestone: try row.decodeIfPresent("milestone"), dueAt: clock.dueAt))
             }
         }
-        guard !updates.isEmpty else { return Pass(examined: 0, firings: [], outbox: []) }
+        guard let first = updates.first else { return Pass(examined: 0, firings: [], outbox: []) }
         try connection.query("""
             UPDATE sla_clocks c SET fired = string_to_array(x.fired, ','), next_at = x.next_at
-            FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, fired text, next_at timestamptz) WHERE c.id = x.id
+            FROM jsonb_to_recordset($1::jsonb) AS x(\(RecordSet.columns(of: first))) WHERE c.id = x.id
             """, [RecordSet.encode(updates)])
         return Pass(examined: updates.count, firings: firings, outbox: try record(firings, on: connection))
     }
@@ -58,41 +55,42 @@ public enum SLAStore {
     /// Timeline rows, supervision records (at overdue and escalation) and event-stream rows for the firings.
     static func record(_ firings: [Firing], on connection: PostgresConnection) throws -> [OutboxMessage] {
         guard !firings.isEmpty else { return [] }
-        let rows = RecordSet.encode(firings.map { firing in
-            let supervision: JSONValue = switch firing.stage {
-            case .warning: .null
-            case .overdue: .string(firing.kind == .milestone ? SupervisionKind.milestone.rawValue : SupervisionKind.overdue.rawValue)
-            case .escalation: .string(SupervisionKind.escalated.rawValue)
+        let rows = firings.enumerated().map { n, firing in
+            let supervision: SupervisionKind? = switch firing.stage {
+            case .warning: nil
+            case .overdue: firing.kind == .milestone ? .milestone : .overdue
+            case .escalation: .escalated
             }
-            return [
-                "clock": .number(Double(firing.clockID)), "ticket": .string(firing.ticketID.postgresText), "department": JSONValue(firing.department),
-                "event": .string(firing.stage.eventKind.rawValue), "supervision": supervision,
-                "reason": .string("\(firing.kind.rawValue) deadline \(firing.stage == .warning ? "near" : "passed")"),
-                "detail": .object([
-                    "clock": .string(firing.kind.rawValue), "due_at": .date(firing.dueAt),
-                    "milestone": firing.milestone.map { .number(Double($0)) } ?? .null,
-                ]),
-            ]
-        })
-        return try OutboxPublisher.messages(in: connection.query("""
-            WITH f AS (
-                SELECT (value->>'clock')::bigint AS clock, (value->>'ticket')::uuid AS ticket, value->>'department' AS department,
-                       value->>'event' AS event, value->>'supervision' AS supervision, value->>'reason' AS reason, value->'detail' AS detail, n
-                FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(value, n)
-            ), opened AS (
-                INSERT INTO supervisions (ticket_id, department_code, kind, clock_id, reason)
-                SELECT ticket, department, supervision, clock, reason FROM f WHERE supervision IS NOT NULL
-                ON CONFLICT (clock_id, kind) DO NOTHING
-            ), timeline AS (
-                INSERT INTO ticket_events (ticket_id, kind, department_code, detail)
-                SELECT ticket, event, department, detail FROM f ORDER BY n
-                RETURNING id, ticket_id, kind, department_code, at
-            ), messages AS (
-                SELECT $2 AS stream, jsonb_build_object('event', kind, 'event_id', id::text, 'ticket', ticket_id::text,
-                                                        'department', coalesce(department_code, ''), 'at', at::text) AS fields, id AS n
-                FROM timeline
-            )
-            \(OutboxMessage.insertMessages)
-            """, [rows, StreamNames.events]))
+            return FiringRow(n: n + 1, clock: firing.clockID, ticket: firing.ticketID, department: firing.department, event: firing.stage.eventKind,
+                             supervision: supervision,
+                             reason: "\(firing.kind.rawValue) deadline \(firing.stage == .warning ? "near" : "passed")",
+                             detail: .object([
+                                 "clock": .string(firing.kind.rawValue), "due_at": .date(firing.dueAt),
+                                 "milestone": firing.milestone.map { .number(Double($0)) } ?? .null,
+                             ]))
+        }
+        return try OutboxPublisher.messages(in: connection.query(
+            recordFiringsQuery.sql(["firing_columns": RecordSet.columns(of: rows[0]), "insert_messages": OutboxMessage.insertMessages]),
+            [RecordSet.encode(rows), StreamNames.events]))
+    }
+
+    static let recordFiringsQuery = StoredQuery("record-sla-firings")
+
+    struct ClockUpdate: RecordRow {
+        var id: Int64
+        var fired: String
+        var nextAt: Date?
+    }
+
+    /// A firing as `record-sla-firings.sql` records it.
+    struct FiringRow: RecordRow {
+        var n: Int
+        var clock: Int64
+        var ticket: UUID
+        var department: String?
+        var event: TicketEventKind
+        var supervision: SupervisionKind?
+        var reason: String
+        var detail: JSONValue
     }
 }

@@ -54,11 +54,15 @@ extension TicketStore {
     /// unlinked, never wrongly linked.)
     public static func lockDuplicateScopes(_ scopes: Set<DuplicateScope>, on connection: PostgresConnection) throws {
         guard !scopes.isEmpty else { return }
-        let rows = scopes.map { ["key": JSONValue.string($0.key), "shared": .bool($0.shared)] }
+        struct ScopeLock: RecordRow {
+            var key: String
+            var shared: Bool
+        }
+        let rows = scopes.map { ScopeLock(key: $0.key, shared: $0.shared) }
         try connection.query("""
             SELECT count(CASE WHEN shared THEN pg_advisory_xact_lock_shared(h)::text ELSE pg_advisory_xact_lock(h)::text END)
             FROM (SELECT hashtextextended(key, 0) AS h, bool_and(shared) AS shared
-                  FROM jsonb_to_recordset($1::jsonb) AS s(key text, shared boolean) GROUP BY 1 ORDER BY 1) x
+                  FROM jsonb_to_recordset($1::jsonb) AS s(\(RecordSet.columns(of: rows[0]))) GROUP BY 1 ORDER BY 1) x
             """, [RecordSet.encode(rows)])
     }
 
@@ -70,39 +74,16 @@ extension TicketStore {
     /// report's. Tickets dispatched before place keys were kept all come back.
     public static func openParents(for reports: [DuplicateDetector.Report], within window: Duration,
                                    on connection: PostgresConnection) throws -> [DuplicateDetector.Report] {
-        let rows = reports.compactMap { report -> [String: JSONValue]? in
+        let rows = reports.compactMap { report -> ReportScope? in
             guard !report.scopes.isEmpty else { return nil }
-            return ["categories": .array(report.categories.sorted().map(JSONValue.string)), "street": JSONValue(report.streetCode),
-                    "district": JSONValue(report.districtCode),
-                    "words": .string(report.places.words),
-                    "keys": .array(report.places.keys.map(JSONValue.string)), "numbers": .array(report.places.numbers.map(JSONValue.string))]
+            return ReportScope(categories: report.categories.sorted(), street: report.streetCode, district: report.districtCode,
+                               words: report.places.words, keys: report.places.keys, numbers: report.places.numbers)
         }
-        guard !rows.isEmpty else { return [] }
+        guard let first = rows.first else { return [] }
         // The report's keys and numbers arrive as arrays: unpacking its JSON for every pair of
         // report and open ticket made this statement 4–5 times dearer once thousands were open.
-        return try connection.query("""
-            WITH matched AS (
-                SELECT DISTINCT c.id
-                FROM jsonb_to_recordset($1::jsonb) AS r(categories text[], street text, district text, words text, keys text[], numbers text[])
-                CROSS JOIN LATERAL (
-                    SELECT t.id FROM tickets t
-                    WHERE t.category_code = ANY (r.categories)
-                      -- The report's scopes: its street; its district where either street is unknown (the detector asks both to name a site).
-                      AND (t.street_code = r.street OR ((r.street IS NULL OR t.street_code IS NULL) AND t.district_code = r.district))
-                      AND t.parent_id IS NULL AND t.status IN ('dispatched', 'accepted', 'staged', 'reopened')
-                      AND t.received_at > now() - make_interval(secs => $2)
-                      -- Both name house or block numbers and share none: two places (the detector's own rule).
-                      AND (cardinality(r.numbers) = 0 OR coalesce(cardinality(t.place_numbers), 0) = 0 OR t.place_numbers && r.numbers)
-                      AND (t.place_keys IS NULL OR t.place_keys && r.keys
-                           OR EXISTS (SELECT 1 FROM unnest(r.keys) k WHERE strpos(coalesce(t.address, '') || '。' || t.text, k) > 0)
-                           OR EXISTS (SELECT 1 FROM unnest(t.place_keys) k WHERE strpos(r.words, k) > 0))
-                ) c
-            )
-            SELECT t.id, t.category_code, t.item_code, t.item_candidates::text AS candidates, t.street_code, t.district_code, t.urgent, t.received_at,
-                   t.address, t.text,
-                   to_jsonb(coalesce(t.place_keys, '{}'))::text AS place_keys
-            FROM matched JOIN tickets t USING (id)
-            """, [RecordSet.encode(rows), window.seconds]).map { row in
+        return try connection.query(openParentsQuery.sql(["report_columns": RecordSet.columns(of: first)]),
+                                    [RecordSet.encode(rows), window.seconds]).map { row in
             var candidates: [Classification.Candidate] = []
             if let text: String = try row.decodeIfPresent("candidates"), case .array(let entries) = try JSONValue.parse(Array(text.utf8)) {
                 for case .object(let entry) in entries {
@@ -118,5 +99,17 @@ extension TicketStore {
                 // The keys it was stored with carry the gazetteer's names of its places.
                 alsoNamed: PlaceMentions.canonicalNames(in: try JSONDecoder().decode([String].self, from: Data(try row.decode("place_keys", as: String.self).utf8))))
         }
+    }
+
+    static let openParentsQuery = StoredQuery("open-parents")
+
+    /// A report as `open-parents.sql` looks for its parents.
+    struct ReportScope: RecordRow {
+        var categories: [String]
+        var street: String?
+        var district: String?
+        var words: String
+        var keys: [String]
+        var numbers: [String]
     }
 }

@@ -31,7 +31,7 @@ public struct NewTicket: Sendable, Hashable {
     public var idempotencyKey: IdempotencyKey { IdempotencyKey(channel: appeal.channel.rawValue, channelRef: appeal.channelRef) }
 }
 
-public struct IdempotencyKey: Sendable, Hashable {
+public struct IdempotencyKey: Sendable, Hashable, RecordRow {
     public var channel: String
     public var channelRef: String
 }
@@ -74,64 +74,12 @@ extension TicketStore {
         _ tickets: [NewTicket], on connection: PostgresConnection
     ) throws -> (stored: [IdempotencyKey: StoredTicket], outbox: [OutboxMessage]) {
         // Sorted so concurrent batches take unique-index locks in one order and cannot deadlock.
-        let rows = tickets.sorted { ($0.appeal.channel.rawValue, $0.appeal.channelRef) < ($1.appeal.channel.rawValue, $1.appeal.channelRef) }.map { ticket in
-            let appeal = ticket.appeal
-            let reply = ticket.replyDeadline
-            let row: [String: JSONValue] = [
-                "id": .string(ticket.id.postgresText), "tracking_code": .string(ticket.trackingCode),
-                "channel": .string(appeal.channel.rawValue), "channel_ref": .string(appeal.channelRef), "type": .string(appeal.type.rawValue),
-                "urgent": .bool(appeal.urgent), "text": .string(appeal.text), "district_code": JSONValue(appeal.location.districtCode),
-                "street_code": JSONValue(appeal.location.streetCode), "community": JSONValue(appeal.location.community),
-                "address": JSONValue(appeal.location.address), "latitude": JSONValue(appeal.location.coordinates?.latitude),
-                "longitude": JSONValue(appeal.location.coordinates?.longitude), "anonymous": .bool(appeal.contact.anonymous),
-                "attachments": .array(appeal.attachments.map { .object(["url": .string($0.url), "media": .string($0.media.rawValue)]) }),
-                "phone": JSONValue(appeal.contact.phone), "phone_verified": .bool(appeal.contact.verified ?? false), "received_at": JSONValue(ticket.receivedAt),
-                "dispatch_due_at": JSONValue(SLAPolicy.dispatchDeadline(receivedAt: ticket.receivedAt, urgent: appeal.urgent)),
-                "reply_due_at": JSONValue(reply.at), "reply_due_provisional": .bool(reply.provisional),
-                "intervene_due_at": SLAPolicy.interventionDeadline(receivedAt: ticket.receivedAt, urgent: appeal.urgent).map(JSONValue.init) ?? .null,
-                "appeal_digest": .string(ticket.appealDigest), "requested_item": JSONValue(appeal.requestedItem),
-            ]
-            return row
-        }
-        let json = RecordSet.encode(rows)
-        let outbox = try OutboxPublisher.messages(in: connection.query("""
-            WITH input AS (
-                SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
-                    id uuid, tracking_code text, channel text, channel_ref text, type text, urgent boolean, text text,
-                    district_code text, street_code text, community text, address text, latitude float8, longitude float8,
-                    anonymous boolean, attachments jsonb, phone text, phone_verified boolean, received_at timestamptz, dispatch_due_at timestamptz,
-                    reply_due_at timestamptz, reply_due_provisional boolean, intervene_due_at timestamptz, appeal_digest text,
-                    requested_item text)
-            ), inserted AS (
-                INSERT INTO tickets (id, tracking_code, channel, channel_ref, type, urgent, text, district_code, street_code,
-                                     community, address, latitude, longitude, anonymous, attachments, status, received_at, dispatch_due_at,
-                                     reply_due_at, reply_due_provisional, intervene_due_at, appeal_digest, requested_item)
-                SELECT id, tracking_code, channel, channel_ref, type, urgent, text, district_code, street_code,
-                       community, address, latitude, longitude, anonymous, attachments, 'received', received_at, dispatch_due_at,
-                       reply_due_at, reply_due_provisional, intervene_due_at, appeal_digest, requested_item
-                FROM input
-                ON CONFLICT (channel, channel_ref) DO NOTHING
-                RETURNING id, channel, type, urgent, received_at, dispatch_due_at
-            ), clocks AS (
-                -- next_at = now: the sweeper arms the clock with its warning share on first sight.
-                INSERT INTO sla_clocks (ticket_id, kind, starts_at, due_at, next_at)
-                SELECT id, 'dispatch', received_at, dispatch_due_at, received_at FROM inserted
-            ), contacts AS (
-                INSERT INTO citizen_contacts (ticket_id, phone, verified)
-                SELECT input.id, input.phone, input.phone_verified FROM inserted JOIN input USING (id) WHERE input.phone IS NOT NULL
-            ), timeline AS (
-                INSERT INTO ticket_events (ticket_id, kind, detail, at)
-                SELECT id, 'received', jsonb_build_object('channel', channel, 'type', type, 'urgent', urgent), received_at FROM inserted
-            ), messages AS (
-                SELECT stream, fields, row_number() OVER () AS n FROM (
-                    SELECT $2 AS stream, jsonb_build_object('ticket', id::text) AS fields FROM inserted
-                    UNION ALL
-                    SELECT $3, jsonb_build_object('event', 'received', 'ticket', id::text, 'channel', channel, 'type', type,
-                                                  'urgent', urgent::text, 'at', received_at::text)
-                    FROM inserted) m
-            )
-            \(OutboxMessage.insertMessages)
-            """, [json, StreamNames.newTickets, StreamNames.events]))
+        let rows = tickets.sorted { ($0.appeal.channel.rawValue, $0.appeal.channelRef) < ($1.appeal.channel.rawValue, $1.appeal.channelRef) }
+            .map(AppealRow.init)
+        guard let first = rows.first else { return ([:], []) }
+        let outbox = try OutboxPublisher.messages(in: connection.query(
+            recordAppealsQuery.sql(["ticket_columns": RecordSet.columns(of: first), "insert_messages": OutboxMessage.insertMessages]),
+            [RecordSet.encode(rows), StreamNames.newTickets, StreamNames.events]))
 
         // New tickets are known from their own outbox rows; only keys that an earlier
         // submission already held need a look-up.
@@ -147,15 +95,78 @@ extension TicketStore {
             }
         }
         guard !existing.isEmpty else { return (stored, outbox) }
-        let keys = RecordSet.encode(existing.map { ["channel": .string($0.appeal.channel.rawValue), "channel_ref": .string($0.appeal.channelRef)] })
+        let keys = existing.map(\.idempotencyKey)
         for row in try connection.query("""
             SELECT t.id, t.tracking_code, t.status, t.channel, t.channel_ref, t.appeal_digest
-            FROM tickets t JOIN jsonb_to_recordset($1::jsonb) AS x(channel text, channel_ref text) USING (channel, channel_ref)
-            """, [keys]) {
+            FROM tickets t JOIN jsonb_to_recordset($1::jsonb) AS x(\(RecordSet.columns(of: keys[0]))) USING (channel, channel_ref)
+            """, [RecordSet.encode(keys)]) {
             let key = IdempotencyKey(channel: try row.decode("channel"), channelRef: try row.decode("channel_ref"))
-            stored[key] = StoredTicket(ticketID: try row.decode("id"), trackingCode: try row.decode("tracking_code"), status: try LifecycleStore.enumValue(row, "status"),
+            stored[key] = StoredTicket(ticketID: try row.decode("id"), trackingCode: try row.decode("tracking_code"), status: try row.decode("status"),
                                        appealDigest: try row.decodeIfPresent("appeal_digest"))
         }
         return (stored, outbox)
+    }
+
+    static let recordAppealsQuery = StoredQuery("record-appeals")
+
+    /// One appeal as `record-appeals.sql` unpacks it.
+    struct AppealRow: RecordRow {
+        struct Attachment: RecordRow {
+            var url: String
+            var media: MediaType
+        }
+
+        var id: UUID
+        var trackingCode: String
+        var channel: Channel
+        var channelRef: String
+        var type: AppealType
+        var urgent: Bool
+        var text: String
+        var districtCode: String?
+        var streetCode: String?
+        var community: String?
+        var address: String?
+        var latitude: Double?
+        var longitude: Double?
+        var anonymous: Bool
+        var attachments: [Attachment]
+        var phone: String?
+        var phoneVerified: Bool
+        var receivedAt: Date
+        var dispatchDueAt: Date
+        var replyDueAt: Date
+        var replyDueProvisional: Bool
+        var interveneDueAt: Date?
+        var appealDigest: String
+        var requestedItem: String?
+
+        init(_ ticket: NewTicket) {
+            let appeal = ticket.appeal
+            id = ticket.id
+            trackingCode = ticket.trackingCode
+            channel = appeal.channel
+            channelRef = appeal.channelRef
+            type = appeal.type
+            urgent = appeal.urgent
+            text = appeal.text
+            districtCode = appeal.location.districtCode
+            streetCode = appeal.location.streetCode
+            community = appeal.location.community
+            address = appeal.location.address
+            latitude = appeal.location.coordinates?.latitude
+            longitude = appeal.location.coordinates?.longitude
+            anonymous = appeal.contact.anonymous
+            attachments = appeal.attachments.map { Attachment(url: $0.url, media: $0.media) }
+            phone = appeal.contact.phone
+            phoneVerified = appeal.contact.verified ?? false
+            receivedAt = ticket.receivedAt
+            dispatchDueAt = SLAPolicy.dispatchDeadline(receivedAt: ticket.receivedAt, urgent: appeal.urgent)
+            replyDueAt = ticket.replyDeadline.at
+            replyDueProvisional = ticket.replyDeadline.provisional
+            interveneDueAt = SLAPolicy.interventionDeadline(receivedAt: ticket.receivedAt, urgent: appeal.urgent)
+            appealDigest = ticket.appealDigest
+            requestedItem = appeal.requestedItem
+        }
     }
 }

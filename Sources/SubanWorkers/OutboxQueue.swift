@@ -10,6 +10,9 @@ import SubanStore
 /// 3. The queue is bounded. Rows it drops, or holds when the process dies, are
 ///    still in PostgreSQL's outbox, where `OutboxRelay` finds them: memory here is
 ///    only a shortcut, never the record.
+/// 4. Rows stay whole, in the queue and in a batch: publishing deletes every row it
+///    touched, so a row split between batches, or cut by the bound, would lose the
+///    entries left behind if the process died (or for good, once cut).
 public actor OutboxQueue: Service {
     public struct Configuration: Sendable {
         public var capacity = 20_000
@@ -33,9 +36,9 @@ public actor OutboxQueue: Service {
 
     public func enqueue(_ messages: [OutboxMessage]) {
         guard !messages.isEmpty else { return }
-        let room = configuration.capacity - queued.count
-        if room < messages.count { dropped += messages.count - max(0, room) }
-        queued.append(contentsOf: messages.prefix(max(0, room)))
+        let fitting = Self.wholeRows(of: messages, upTo: configuration.capacity - queued.count)
+        dropped += messages.count - fitting
+        queued.append(contentsOf: messages.prefix(fitting))
         waiter?.resume(returning: true)
         waiter = nil
     }
@@ -71,9 +74,23 @@ public actor OutboxQueue: Service {
             logger.warning("outbox queue full; rows left to the relay", metadata: ["rows": "\(dropped)"])
             dropped = 0
         }
-        let count = min(configuration.maxBatch, queued.count)
+        // A row larger than a batch goes alone, whole.
+        let count = Self.wholeRows(of: queued, upTo: configuration.maxBatch, atLeastOne: true)
         defer { queued.removeFirst(count) }
         return Array(queued.prefix(count))
+    }
+
+    /// How many leading entries of `messages` make whole outbox rows, `limit` entries at most
+    /// (or the first row whatever its size, `atLeastOne`). A row's entries are adjacent.
+    static func wholeRows(of messages: [OutboxMessage], upTo limit: Int, atLeastOne: Bool = false) -> Int {
+        var taken = 0
+        while taken < messages.count {
+            var end = taken
+            while end < messages.count && messages[end].id == messages[taken].id { end += 1 }
+            guard end <= limit || (atLeastOne && taken == 0) else { break }
+            taken = end
+        }
+        return taken
     }
 
     private func stop() {
