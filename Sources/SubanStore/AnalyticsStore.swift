@@ -74,27 +74,15 @@ public enum AnalyticsStore {
         guard !contributions.isEmpty else { return 0 }
         let rows = contributions.map(ContributionRow.init)
         let cells = cellColumns.joined(separator: ", ")
-        let counted = try connection.query("""
-            WITH input AS (
-                SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(\(RecordSet.columns(of: rows[0])))
-            ), placed AS (
-                INSERT INTO ticket_places (ticket_id, received_at, item, district, place_key, place_label)
-                SELECT DISTINCT ON (ticket) ticket, received_at, item, district, place_key, place_label FROM input WHERE place_key IS NOT NULL
-                ON CONFLICT (ticket_id) DO NOTHING
-            ), fresh AS (
-                INSERT INTO analytics_applied (entry_id) SELECT DISTINCT entry FROM input
-                ON CONFLICT (entry_id) DO NOTHING RETURNING entry_id
-            ), added AS (
-                INSERT INTO analytics_daily (\(cells), \(counters.joined(separator: ", ")))
-                SELECT \(cells), \(counters.map { "sum(\($0))" }.joined(separator: ", "))
-                FROM input WHERE entry IN (SELECT entry_id FROM fresh)
-                GROUP BY \(cells) ORDER BY \(cells)
-                ON CONFLICT (\(cells)) DO UPDATE SET \(counters.map { "\($0) = analytics_daily.\($0) + EXCLUDED.\($0)" }.joined(separator: ", "))
-            )
-            SELECT count(*) AS fresh FROM fresh
-            """, [RecordSet.encode(rows)])
+        let counted = try connection.query(applyQuery.sql([
+            "contribution_columns": RecordSet.columns(of: rows[0]), "cells": cells, "counters": counters.joined(separator: ", "),
+            "sums": counters.map { "sum(\($0))" }.joined(separator: ", "),
+            "additions": counters.map { "\($0) = analytics_daily.\($0) + EXCLUDED.\($0)" }.joined(separator: ", "),
+        ]), [RecordSet.encode(rows)])
         return try counted[0].decode("fresh")
     }
+
+    static let applyQuery = StoredQuery("apply-contributions")
 
     /// A contribution as `apply` unpacks it: the entry, the place, the cell (`cellColumns`) and the figures (`counters`).
     struct ContributionRow: RecordRow {

@@ -1,6 +1,7 @@
 import Foundation
 import Postgres
 import SubanCore
+import Synchronization
 
 /// A row of a batch sent to PostgreSQL as one JSON array parameter and unpacked with
 /// `jsonb_to_recordset`: any batch size in one parameterized statement. Its stored
@@ -22,8 +23,15 @@ enum RecordSet {
     /// The definition list for `jsonb_to_recordset($1::jsonb) AS x(<list>)`. The types come
     /// from the properties' static types, so any row of the batch gives the same list.
     static func columns<Row: RecordRow>(of row: Row) -> String {
-        RecordEncoder.encoded(row, typed: true).definitions.map { "\($0.name) \($0.type)" }.joined(separator: ", ")
+        let type = ObjectIdentifier(Row.self)
+        if let known = knownColumns.withLock({ $0[type] }) { return known }
+        let list = RecordEncoder.encoded(row, typed: true).definitions.map { "\($0.name) \($0.type)" }.joined(separator: ", ")
+        knownColumns.withLock { $0[type] = list }
+        return list
     }
+
+    /// A type's list, made once: batches on the write path ask for it every time.
+    private static let knownColumns = Mutex<[ObjectIdentifier: String]>([:])
 }
 
 /// A jsonb column holding rows of its own, unpacked with a `jsonb_to_recordset` of their own.

@@ -22,8 +22,10 @@ public protocol ConsumerStream: Sendable {
     func recordFailures(_ failures: [(id: String, error: String)], counted: Bool) async throws
     /// An entry's last error and its counted failures.
     func failure(of id: String) async throws -> (error: String?, counted: Int)
-    /// Adds `fields` to the dead letters, acknowledges the entry and forgets its failures, at once.
-    func bury(_ id: String, fields: [(key: String, value: String)]) async throws
+    /// Acknowledges the entry and, if it was still pending, adds `fields` to the dead letters and
+    /// forgets its failures, at once: burying an entry twice leaves one dead letter.
+    /// Returns whether it buried it.
+    func bury(_ id: String, fields: [(key: String, value: String)]) async throws -> Bool
 }
 
 /// Thrown by `read` and `claim` when the consumer group is gone (a Redis restart without its data).
@@ -88,13 +90,22 @@ public struct RedisConsumerStream: ConsumerStream {
         return (reply.first?.string, Int(reply.dropFirst().first?.string ?? "") ?? 0)
     }
 
-    public func bury(_ id: String, fields: [(key: String, value: String)]) async throws {
-        _ = try await redis.pipeline([
-            RedisClient.xaddCommand(deadLetters, fields: fields),
-            RedisCommand("XACK", stream, group, id),
-            RedisCommand("HDEL", failures, id, Self.countField(id)),
-        ])
+    public func bury(_ id: String, fields: [(key: String, value: String)]) async throws -> Bool {
+        var command = RedisCommand("EVAL", Self.buryScript, 3, stream, deadLetters, failures, group, id, Self.countField(id))
+        for (key, value) in fields { command.append(key, value) }
+        return try await redis.send(command) == .integer(1)
     }
+
+    /// Acknowledges the entry and, only if it was still pending, writes its dead letter: two
+    /// consumers burying one poison entry, or a redelivered batch burying it again, leave one.
+    static let buryScript = """
+        if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then
+          return 0
+        end
+        redis.call('XADD', KEYS[2], '*', unpack(ARGV, 4))
+        redis.call('HDEL', KEYS[3], ARGV[2], ARGV[3])
+        return 1
+        """
 
     /// The hash field counting an entry's failures while its dependencies were up.
     static func countField(_ id: String) -> String { id + "#counted" }

@@ -183,7 +183,7 @@ public struct StreamConsumer: Sendable {
         let c = configuration
         var fields: [(key: String, value: String)] = entryFields.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) }
         fields += [("dead.source_id", id), ("dead.deliveries", "\(deliveries)"), ("dead.error", error), ("dead.at", Date().formatted(.iso8601))]
-        try await stream.bury(id, fields: fields)
+        guard try await stream.bury(id, fields: fields) else { return }
         metrics.buried.increment()
         logger.error("entry moved to the dead letters", metadata: ["entry": "\(id)", "deliveries": "\(deliveries)",
                                                                   "dead_letters": "\(c.deadLetters)", "error": "\(error)"])

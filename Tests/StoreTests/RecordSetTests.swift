@@ -110,6 +110,7 @@ import Testing
             (SLAStore.recordFiringsQuery, ["firing_columns", "insert_messages"]),
             (LifecycleStore.recordTimelineQuery, ["event_columns", "insert_messages"]),
             (Open311Requests.requestsQuery, ["conditions", "limit", "offset"]),
+            (AnalyticsStore.applyQuery, ["contribution_columns", "cells", "counters", "sums", "additions"]),
         ]
         for (query, filled) in queries {
             #expect(Set(query.placeholders) == filled, "\(query.name)")

@@ -85,11 +85,13 @@ actor InMemoryConsumerStream: ConsumerStream {
         }
     }
 
-    func bury(_ id: String, fields: [(key: String, value: String)]) {
+    func bury(_ id: String, fields: [(key: String, value: String)]) -> Bool {
+        guard held[id] != nil else { return false }
         deadLetters.append(Dictionary(fields, uniquingKeysWith: { _, last in last }))
         held[id] = nil
         errors[id] = nil
         counted[id] = nil
+        return true
     }
 
     static func order(_ a: String, _ b: String) -> Bool {
