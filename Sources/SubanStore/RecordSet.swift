@@ -17,7 +17,10 @@ protocol RecordRow: Encodable {}
 enum RecordSet {
     /// The batch as the JSON array parameter.
     static func encode<Row: RecordRow>(_ rows: [Row]) -> String {
-        JSONValue.array(rows.map { .object(RecordEncoder.encoded($0).values) }).serialized
+        var out: [UInt8] = []
+        out.reserveCapacity(rows.count * 256)
+        RecordEncoder.write(rows, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The definition list for `jsonb_to_recordset($1::jsonb) AS x(<list>)`. The types come
@@ -25,7 +28,7 @@ enum RecordSet {
     static func columns<Row: RecordRow>(of row: Row) -> String {
         let type = ObjectIdentifier(Row.self)
         if let known = knownColumns.withLock({ $0[type] }) { return known }
-        let list = RecordEncoder.encoded(row, typed: true).definitions.map { "\($0.name) \($0.type)" }.joined(separator: ", ")
+        let list = RecordEncoder.definitions(of: row).map { "\($0.name) \($0.type)" }.joined(separator: ", ")
         knownColumns.withLock { $0[type] = list }
         return list
     }
@@ -36,34 +39,80 @@ enum RecordSet {
 
 /// A jsonb column holding rows of its own, unpacked with a `jsonb_to_recordset` of their own.
 protocol NestedRecords {
-    var json: JSONValue { get }
+    func write(to out: inout [UInt8])
 }
 
 extension Array: NestedRecords where Element: RecordRow {
-    var json: JSONValue { .array(map { .object(RecordEncoder.encoded($0).values) }) }
+    func write(to out: inout [UInt8]) { RecordEncoder.write(self, to: &out) }
 }
 
-/// Walks one row's properties: each becomes a JSON member and a typed column.
+/// Walks one row's properties: each becomes a member of the row's JSON object, written
+/// straight into the batch's buffer, and, when asked for, a typed column.
 fileprivate final class RecordEncoder: Encoder {
     var codingPath: [any CodingKey] = []
     var userInfo: [CodingUserInfoKey: Any] = [:]
-    var values: [String: JSONValue] = [:]
+    /// The batch written so far; the row's members are appended to it.
+    var out: [UInt8] = []
+    private var members = 0
+    /// Column names by position, as an earlier row of the type produced them; nil for the first.
+    private let knownNames: [ColumnName]?
+    private var learnedNames: [ColumnName] = []
     /// Filled only when asked for: a batch's rows need their values, the statement one list.
-    let typed: Bool
-    var definitions: [(name: String, type: String)] = []
+    private let typed: Bool
+    private(set) var definitions: [(name: String, type: String)] = []
 
-    init(typed: Bool) {
+    /// A property's name and its column's: snake-casing every member of every row cost a
+    /// tenth of a batch's encoding.
+    struct ColumnName {
+        var property: String
+        var column: String
+    }
+    private static let columnNames = Mutex<[ObjectIdentifier: [ColumnName]]>([:])
+
+    private init(knownNames: [ColumnName]?, typed: Bool) {
+        self.knownNames = knownNames
         self.typed = typed
     }
 
-    static func encoded(_ row: any RecordRow, typed: Bool = false) -> RecordEncoder {
-        let encoder = RecordEncoder(typed: typed)
+    static func write<Row: RecordRow>(_ rows: [Row], to out: inout [UInt8]) {
+        let type = ObjectIdentifier(Row.self)
+        var names = columnNames.withLock { $0[type] }
+        out.append(UInt8(ascii: "["))
+        for (position, row) in rows.enumerated() {
+            if position > 0 { out.append(UInt8(ascii: ",")) }
+            let encoder = RecordEncoder(knownNames: names, typed: false)
+            swap(&encoder.out, &out)
+            encoder.encodeObject(row)
+            swap(&encoder.out, &out)
+            if names == nil {
+                names = encoder.learnedNames
+                columnNames.withLock { $0[type] = encoder.learnedNames }
+            }
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
+    static func write(_ row: some RecordRow, to out: inout [UInt8]) {
+        let encoder = RecordEncoder(knownNames: nil, typed: false)
+        swap(&encoder.out, &out)
+        encoder.encodeObject(row)
+        swap(&encoder.out, &out)
+    }
+
+    static func definitions(of row: some RecordRow) -> [(name: String, type: String)] {
+        let encoder = RecordEncoder(knownNames: nil, typed: true)
+        encoder.encodeObject(row)
+        return encoder.definitions
+    }
+
+    private func encodeObject(_ row: some RecordRow) {
+        out.append(UInt8(ascii: "{"))
         do {
-            try row.encode(to: encoder)
+            try row.encode(to: self)
         } catch {
             preconditionFailure("record row \(type(of: row)) does not encode: \(error)")
         }
-        return encoder
+        out.append(UInt8(ascii: "}"))
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
@@ -78,9 +127,20 @@ fileprivate final class RecordEncoder: Encoder {
         preconditionFailure("a record row is a struct of columns, not a single value")
     }
 
-    func put(_ value: JSONValue, as type: Any.Type, forKey key: any CodingKey) {
-        let name = Self.snakeCase(key.stringValue)
-        values[name] = value
+    /// Starts the member for `key`: a separator, the column's name and a colon; the caller writes the value.
+    func member(_ key: any CodingKey, as type: Any.Type) {
+        let property = key.stringValue
+        let name: String
+        if let known = knownNames, members < known.count, known[members].property == property {
+            name = known[members].column
+        } else {
+            name = Self.snakeCase(property)
+            learnedNames.append(ColumnName(property: property, column: name))
+        }
+        if members > 0 { out.append(UInt8(ascii: ",")) }
+        members += 1
+        JSONValue.writeString(name, to: &out)
+        out.append(UInt8(ascii: ":"))
         if typed { definitions.append((name, Self.postgresType(type))) }
     }
 
@@ -100,21 +160,21 @@ fileprivate final class RecordEncoder: Encoder {
     }
 
     /// Values of the generic columns (the typed overloads take strings, flags and numbers).
-    static func json(_ value: Any) -> JSONValue {
+    func write(_ value: Any) {
         switch value {
-        case let id as UUID: .string(id.postgresText)
-        case let date as Date: .string(date.postgresText)
-        case let day as LocalDay: .string(day.description)
-        case let value as any PostgresTextEnum: .string(value.postgresText)
-        case let texts as [String]: .array(texts.map(JSONValue.string))
-        case let json as JSONValue: json
-        case let row as any RecordRow: .object(encoded(row).values)
-        case let rows as any NestedRecords: rows.json
-        case let text as String: .string(text)
-        case let flag as Bool: .bool(flag)
-        case let number as Double: .number(number)
-        case let number as Int: .number(Double(number))
-        case let number as Int64: .number(Double(number))
+        case let id as UUID: JSONValue.writeString(id.postgresText, to: &out)
+        case let date as Date: JSONValue.writeString(date.postgresText, to: &out)
+        case let day as LocalDay: JSONValue.writeString(day.description, to: &out)
+        case let value as any PostgresTextEnum: JSONValue.writeString(value.postgresText, to: &out)
+        case let texts as [String]: JSONValue.array(texts.map(JSONValue.string)).write(to: &out)
+        case let json as JSONValue: json.write(to: &out)
+        case let row as any RecordRow: Self.write(row, to: &out)
+        case let rows as any NestedRecords: rows.write(to: &out)
+        case let text as String: JSONValue.writeString(text, to: &out)
+        case let flag as Bool: JSONValue.bool(flag).write(to: &out)
+        case let number as Double: JSONValue.number(number).write(to: &out)
+        case let number as Int: JSONValue.number(Double(number)).write(to: &out)
+        case let number as Int64: JSONValue.number(Double(number)).write(to: &out)
         default: preconditionFailure("no JSON for \(type(of: value)) in a record row")
         }
     }
@@ -145,23 +205,31 @@ fileprivate final class RecordEncoder: Encoder {
         mutating func encodeNil(forKey key: Key) throws {
             preconditionFailure("a record row's nil column \(key.stringValue) needs its type: encode it with encodeIfPresent")
         }
-        mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws { encoder.put(RecordEncoder.json(value), as: T.self, forKey: key) }
+        mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
+            encoder.member(key, as: T.self)
+            encoder.write(value)
+        }
         mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
-            encoder.put(value.map { RecordEncoder.json($0) } ?? .null, as: T.self, forKey: key)
+            encoder.member(key, as: T.self)
+            if let value { encoder.write(value) } else { JSONValue.null.write(to: &encoder.out) }
         }
-        mutating func encode(_ value: Bool, forKey key: Key) throws { encoder.put(.bool(value), as: Bool.self, forKey: key) }
-        mutating func encode(_ value: String, forKey key: Key) throws { encoder.put(.string(value), as: String.self, forKey: key) }
-        mutating func encode(_ value: Double, forKey key: Key) throws { encoder.put(.number(value), as: Double.self, forKey: key) }
-        mutating func encode(_ value: Int, forKey key: Key) throws { encoder.put(.number(Double(value)), as: Int.self, forKey: key) }
-        mutating func encode(_ value: Int64, forKey key: Key) throws { encoder.put(.number(Double(value)), as: Int64.self, forKey: key) }
-        mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { encoder.put(value.map(JSONValue.bool) ?? .null, as: Bool.self, forKey: key) }
-        mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { encoder.put(JSONValue(value), as: String.self, forKey: key) }
-        mutating func encodeIfPresent(_ value: Double?, forKey key: Key) throws { encoder.put(JSONValue(value), as: Double.self, forKey: key) }
-        mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws {
-            encoder.put(JSONValue(value.map(Double.init)), as: Int.self, forKey: key)
+        mutating func encode(_ value: Bool, forKey key: Key) throws { put(.bool(value), as: Bool.self, key) }
+        mutating func encode(_ value: String, forKey key: Key) throws {
+            encoder.member(key, as: String.self)
+            JSONValue.writeString(value, to: &encoder.out)
         }
-        mutating func encodeIfPresent(_ value: Int64?, forKey key: Key) throws {
-            encoder.put(JSONValue(value.map(Double.init)), as: Int64.self, forKey: key)
+        mutating func encode(_ value: Double, forKey key: Key) throws { put(.number(value), as: Double.self, key) }
+        mutating func encode(_ value: Int, forKey key: Key) throws { put(.number(Double(value)), as: Int.self, key) }
+        mutating func encode(_ value: Int64, forKey key: Key) throws { put(.number(Double(value)), as: Int64.self, key) }
+        mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { put(value.map(JSONValue.bool) ?? .null, as: Bool.self, key) }
+        mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { put(JSONValue(value), as: String.self, key) }
+        mutating func encodeIfPresent(_ value: Double?, forKey key: Key) throws { put(JSONValue(value), as: Double.self, key) }
+        mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws { put(JSONValue(value.map(Double.init)), as: Int.self, key) }
+        mutating func encodeIfPresent(_ value: Int64?, forKey key: Key) throws { put(JSONValue(value.map(Double.init)), as: Int64.self, key) }
+
+        private func put(_ value: JSONValue, as type: Any.Type, _ key: Key) {
+            encoder.member(key, as: type)
+            value.write(to: &encoder.out)
         }
         // Types a column never has.
         mutating func encode(_ value: Float, forKey key: Key) throws { unsupported(Float.self, key) }

@@ -25,6 +25,17 @@ import Testing
         #expect(Date(timeIntervalSince1970: 1_795_419_264.25).postgresText == "2026-11-23 07:34:24.250000+00")
     }
 
+    @Test func padsEveryFieldToItsWidth() {
+        // Each field narrower than its width, zero-padded as `%04lld` and `%06lld` pad.
+        #expect(Date(timeIntervalSince1970: -59_042_984_155).postgresText == "0099-01-01 03:04:05.000000+00")
+        #expect(Date(timeIntervalSince1970: 1_795_419_264.000_007).postgresText == "2026-11-23 07:34:24.000007+00")
+        for (value, width, text) in [(Int64(0), 2, "00"), (7, 6, "000007"), (12_345, 4, "12345"), (-1, 4, "-001"), (-12_345, 2, "-12345")] as [(Int64, Int, String)] {
+            var bytes: [UInt8] = []
+            PostgresTimestamp.appendDigits(value, width: width, to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == text, "\(value) in \(width)")
+        }
+    }
+
     @Test func rejectsWhatItCannotDecode() {
         #expect(throws: PostgresError.self) { try Int(postgresText: "12a") }
         #expect(throws: PostgresError.self) { try Bool(postgresText: "yes") }
