@@ -90,11 +90,17 @@ enum PostgresTimestamp {
         // `String(format:)` cost more than the rest of the row.
         var text: [UInt8] = []
         text.reserveCapacity(29)
-        for (value, width, separator) in [(Int64(y), 4, "-"), (Int64(m), 2, "-"), (Int64(d), 2, " "), (secondOfDay / 3600, 2, ":"),
-                                          (secondOfDay / 60 % 60, 2, ":"), (secondOfDay % 60, 2, "."), (fraction, 6, "+")] as [(Int64, Int, Unicode.Scalar)] {
+        func field(_ value: Int64, width: Int, then separator: Unicode.Scalar) {
             appendDigits(value, width: width, to: &text)
             text.append(UInt8(ascii: separator))
         }
+        field(Int64(y), width: 4, then: "-")
+        field(Int64(m), width: 2, then: "-")
+        field(Int64(d), width: 2, then: " ")
+        field(secondOfDay / 3600, width: 2, then: ":")
+        field(secondOfDay / 60 % 60, width: 2, then: ":")
+        field(secondOfDay % 60, width: 2, then: ".")
+        field(fraction, width: 6, then: "+")
         text.append(contentsOf: "00".utf8)
         return String(decoding: text, as: UTF8.self)
     }

@@ -75,28 +75,22 @@ fileprivate final class RecordEncoder: Encoder {
     }
 
     static func write<Row: RecordRow>(_ rows: [Row], to out: inout [UInt8]) {
-        let type = ObjectIdentifier(Row.self)
-        var names = columnNames.withLock { $0[type] }
         out.append(UInt8(ascii: "["))
         for (position, row) in rows.enumerated() {
             if position > 0 { out.append(UInt8(ascii: ",")) }
-            let encoder = RecordEncoder(knownNames: names, typed: false)
-            swap(&encoder.out, &out)
-            encoder.encodeObject(row)
-            swap(&encoder.out, &out)
-            if names == nil {
-                names = encoder.learnedNames
-                columnNames.withLock { $0[type] = encoder.learnedNames }
-            }
+            write(row, to: &out)
         }
         out.append(UInt8(ascii: "]"))
     }
 
-    static func write(_ row: some RecordRow, to out: inout [UInt8]) {
-        let encoder = RecordEncoder(knownNames: nil, typed: false)
+    static func write<Row: RecordRow>(_ row: Row, to out: inout [UInt8]) {
+        let type = ObjectIdentifier(Row.self)
+        let names = columnNames.withLock { $0[type] }
+        let encoder = RecordEncoder(knownNames: names, typed: false)
         swap(&encoder.out, &out)
         encoder.encodeObject(row)
         swap(&encoder.out, &out)
+        if names == nil { columnNames.withLock { $0[type] = encoder.learnedNames } }
     }
 
     static func definitions(of row: some RecordRow) -> [(name: String, type: String)] {
@@ -214,10 +208,7 @@ fileprivate final class RecordEncoder: Encoder {
             if let value { encoder.write(value) } else { JSONValue.null.write(to: &encoder.out) }
         }
         mutating func encode(_ value: Bool, forKey key: Key) throws { put(.bool(value), as: Bool.self, key) }
-        mutating func encode(_ value: String, forKey key: Key) throws {
-            encoder.member(key, as: String.self)
-            JSONValue.writeString(value, to: &encoder.out)
-        }
+        mutating func encode(_ value: String, forKey key: Key) throws { put(.string(value), as: String.self, key) }
         mutating func encode(_ value: Double, forKey key: Key) throws { put(.number(value), as: Double.self, key) }
         mutating func encode(_ value: Int, forKey key: Key) throws { put(.number(Double(value)), as: Int.self, key) }
         mutating func encode(_ value: Int64, forKey key: Key) throws { put(.number(Double(value)), as: Int64.self, key) }
@@ -259,7 +250,6 @@ fileprivate final class RecordEncoder: Encoder {
 extension JSONValue {
     init(_ text: String?) { self = text.map(JSONValue.string) ?? .null }
     init(_ number: Double?) { self = number.map(JSONValue.number) ?? .null }
-    init(_ date: Date) { self = .string(date.postgresText) }
 
     /// A flat object of strings, as outbox rows hold stream fields.
     var stringFields: [String: String]? {
